@@ -1,0 +1,1 @@
+export type { RGBDFrame } from "./frame.js";
