@@ -35,14 +35,27 @@ export interface BoxUVZ {
 
 /** Build a Box3D, checking every number is finite, sizes are >= 0. */
 export function makeBox3D(center: Vec3, size: Vec3, yaw = 0, where = "Box3D"): Box3D {
+  checkBoxNumbers(center, size, yaw, where, "");
+  return { center: [center[0], center[1], center[2]], size: [size[0], size[1], size[2]], yaw };
+}
+
+/**
+ * Throw an InputError unless every number of the box is finite and its sizes are >= 0; returns
+ * the box unchanged. `field` prefixes the field names in the message (e.g. "boxes[3].").
+ */
+export function validateBox3D(box: Box3D, where = "Box3D", field = ""): Box3D {
+  checkBoxNumbers(box.center, box.size, box.yaw, where, field);
+  return box;
+}
+
+function checkBoxNumbers(center: Vec3, size: Vec3, yaw: number, where: string, prefix: string): void {
   center.forEach((c, i) => {
-    if (!Number.isFinite(c)) throw new InputError(where, `center[${i}]`, c, "must be a finite number (metres)");
+    if (!Number.isFinite(c)) throw new InputError(where, `${prefix}center[${i}]`, c, "must be a finite number (metres)");
   });
   size.forEach((s, i) => {
-    if (!Number.isFinite(s) || s < 0) throw new InputError(where, `size[${i}]`, s, "must be a finite number >= 0 (metres)");
+    if (!Number.isFinite(s) || s < 0) throw new InputError(where, `${prefix}size[${i}]`, s, "must be a finite number >= 0 (metres)");
   });
-  if (!Number.isFinite(yaw)) throw new InputError(where, "yaw", yaw, "must be a finite number (radians)");
-  return { center: [center[0], center[1], center[2]], size: [size[0], size[1], size[2]], yaw };
+  if (!Number.isFinite(yaw)) throw new InputError(where, `${prefix}yaw`, yaw, "must be a finite number (radians)");
 }
 
 /** UVZ -> camera-frame box: the centre is z * K^-1 [u, v, 1]. */
