@@ -1,1 +1,14 @@
 export type { RGBDFrame } from "./frame.js";
+export * from "./image.js";
+export { DEFAULT_MAX_PIXELS, probeImage } from "./image-probe.js";
+export type { ImageHeader } from "./image-probe.js";
+export * from "./depth-map.js";
+export * from "./depth-png.js";
+export * from "./depth.js";
+export * from "./float16.js";
+export * from "./npy.js";
+export * from "./npz.js";
+export * from "./intrinsics.js";
+export * from "./load-frame.js";
+export * from "./frame-stats.js";
+export * from "./overlay.js";

@@ -1,0 +1,72 @@
+import { createRequire } from "node:module";
+import { Command, CommanderError } from "commander";
+import { InputError } from "../errors.js";
+import { registerBoxesCommands } from "./boxes.js";
+import { registerFrameCommands } from "./frame.js";
+import { processIo } from "./io.js";
+import type { CliIo } from "./io.js";
+
+/** Exit codes: 0 success, 1 an internal error (a bug: please report), 2 bad input or usage. */
+export const EXIT_OK = 0;
+export const EXIT_INTERNAL = 1;
+export const EXIT_BAD_INPUT = 2;
+
+/** Build the `n3d` command tree. A fresh tree per call, so the CLI can run many times in-process. */
+export function buildProgram(io: CliIo): Command {
+  const program = new Command("n3d")
+    .description("N3D-VLM in TypeScript: metric 3D boxes from RGB-D frames, and spatial reasoning over them")
+    .version(VERSION)
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride();
+  registerBoxesCommands(program, io);
+  registerFrameCommands(program, io);
+  // Subcommands inherit output and exit handling.
+  for (const cmd of allCommands(program)) cmd.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride();
+  return program;
+}
+
+/**
+ * Run the CLI on argv (as process.argv: node, script, args...) and return the exit code.
+ * Never calls process.exit; bin/n3d.js sets process.exitCode from the result.
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv]);
+    return EXIT_OK;
+  } catch (err) {
+    return reportError(err, io);
+  }
+}
+
+/** Turn any thrown value into one line on stderr and an exit code. */
+export function reportError(err: unknown, io: CliIo): number {
+  if (err instanceof CommanderError) {
+    // Commander has already printed its message (unknown flag, missing argument, --help).
+    if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") {
+      return EXIT_OK;
+    }
+    return err.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
+  }
+  if (err instanceof InputError) {
+    io.stderr(`n3d: ${err.message}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  const sys = err as NodeJS.ErrnoException;
+  if (sys && typeof sys.code === "string" && typeof sys.path === "string") {
+    const what = sys.code === "ENOENT" ? "no such file or directory" : sys.code === "EACCES" ? "permission denied" : sys.message;
+    io.stderr(`n3d: ${sys.path}: ${what}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  io.stderr(`n3d: internal error: ${message.split("\n")[0]} (this is a bug; please report it with the command you ran)\n`);
+  return EXIT_INTERNAL;
+}
+
+function allCommands(cmd: Command): Command[] {
+  return cmd.commands.flatMap((c) => [c, ...allCommands(c)]);
+}
+
+/** The package version, read from package.json (two levels up from both src/cli and dist/cli). */
+const VERSION = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
