@@ -1,0 +1,51 @@
+// The README's commands must stay true: run every `npx n3d ...` line it shows against the built
+// CLI (bin/n3d.js -> dist/, built by `npm test` before vitest runs), exactly as written except
+// that output files go to a temporary folder.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const readme = readFileSync(join(root, "README.md"), "utf8");
+const out = mkdtempSync(join(tmpdir(), "n3d-readme-"));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+/** Shell lines of the README's sh blocks, continuations joined, comments dropped. */
+function shellLines(): string[] {
+  const blocks = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  return blocks.flatMap((b) =>
+    b.replace(/\\\n\s*/g, "").split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#")),
+  );
+}
+
+/** Split a command line into argv (the README uses no quoting). */
+function argvOf(line: string): string[] {
+  return line.split(/\s+/).map((a) => (a.endsWith(".png") && !a.startsWith("examples/") ? join(out, a) : a));
+}
+
+describe("README", () => {
+  const lines = shellLines();
+
+  it("starts with the install-and-run command and the test command", () => {
+    expect(lines[0]).toMatch(/^npm ci && npx n3d /);
+    expect(lines[1]).toBe("npm test");
+  });
+
+  const n3dCommands = lines.flatMap((l) => l.split("&&").map((c) => c.trim())).filter((c) => c.startsWith("npx n3d "));
+
+  it("shows several n3d commands", () => {
+    expect(n3dCommands.length).toBeGreaterThanOrEqual(4);
+    expect(existsSync(join(root, "dist", "cli", "main.js"))).toBe(true);
+  });
+
+  it.each(n3dCommands)("%s", (command) => {
+    const argv = argvOf(command.replace(/^npx n3d /, ""));
+    const stdout = execFileSync(process.execPath, [join(root, "bin", "n3d.js"), ...argv], { cwd: root, encoding: "utf8" });
+    expect(stdout.length).toBeGreaterThan(0);
+    const outFile = argv[argv.indexOf("--out") + 1];
+    if (argv.includes("--out")) expect(existsSync(outFile!)).toBe(true);
+  });
+});
