@@ -12,6 +12,7 @@ export const LAYERS = [
 ] as const;
 
 const srcDir = resolve(dirname(fileURLToPath(import.meta.url)), "..", "src");
+const testDir = dirname(fileURLToPath(import.meta.url));
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -48,6 +49,11 @@ export function upwardImports(files: readonly string[], read: (f: string) => str
     const from = layerOf(file);
     for (const spec of importsOf(read(file))) {
       const target = resolve(dirname(file), spec);
+      if (relative(srcDir, target).startsWith("..")) {
+        // Outside src/: only tests may reach test helpers; shipped code never leaves src/.
+        if (!(file.endsWith(".test.ts") && target.startsWith(testDir))) bad.push(`${relative(srcDir, file)} -> ${spec} (outside src/)`);
+        continue;
+      }
       const to = layerOf(target);
       if (to === null) continue; // root helpers are importable from anywhere
       if (from === null) {
@@ -72,6 +78,12 @@ describe("layering", () => {
     const bad = upwardImports([fake], () => 'import { x } from "../rgbd/index.js";\nexport * from "./box3d.js";');
     expect(bad).toHaveLength(1);
     expect(bad[0]).toContain("geometry may not import rgbd");
+  });
+
+  it("lets only tests import from outside src/", () => {
+    const spec = 'import { errorOf } from "../../test/helpers.js";';
+    expect(upwardImports([join(srcDir, "rgbd", "npy.test.ts")], () => spec)).toEqual([]);
+    expect(upwardImports([join(srcDir, "rgbd", "npy.ts")], () => spec)).toEqual(["rgbd/npy.ts -> ../../test/helpers.js (outside src/)"]);
   });
 
   it("every folder under src/ is a known layer", () => {

@@ -1,16 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { errorOf } from "../../test/helpers.js";
 import { InputError } from "../errors.js";
 import { formatBboxNumber, parseBboxLines, serializeBboxLines, type BboxRecord } from "./bbox-lines.js";
-
-function errorOf(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof InputError) return err;
-    throw err;
-  }
-  throw new Error("expected an InputError");
-}
 
 describe("parseBboxLines", () => {
   it("reads the release's float example exactly", () => {

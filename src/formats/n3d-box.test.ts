@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { errorOf } from "../../test/helpers.js";
 import { InputError } from "../errors.js";
 import type { Intrinsics } from "../geometry/index.js";
 import { fromN3dJson, parseN3dBoxesJson, serializeN3dBoxesJson, toN3dJson, type N3dBox } from "./n3d-box.js";
@@ -7,16 +8,6 @@ const K: Intrinsics = { fx: 500, fy: 500, cx: 319.5, cy: 239.5 };
 
 const chair: N3dBox = { label: "chair", box: { center: [0.4, -0.2, 2], size: [0.5, 0.9, 0.5], yaw: 0.1 }, score: 0.75 };
 const table: N3dBox = { label: "dining table", box: { center: [-1, 0.5, 4], size: [1.6, 0.75, 0.9], yaw: 0 } };
-
-function errorOf(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof InputError) return err;
-    throw err;
-  }
-  throw new Error("expected an InputError");
-}
 
 describe("n3d JSON boxes", () => {
   it("computes uvz by hand: u = fx x / z + cx", () => {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { errorOf } from "../../test/helpers.js";
+import { createRng } from "../random.js";
 import { InputError } from "../errors.js";
 import {
   backProject,
@@ -13,18 +15,6 @@ import {
   validateIntrinsics,
 } from "./camera.js";
 import type { Intrinsics } from "./types.js";
-
-/** Seeded uniform [0, 1) generator (mulberry32), so every run sees the same numbers. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const K: Intrinsics = { fx: 500, fy: 480, cx: 319.5, cy: 239.5 };
 
@@ -41,7 +31,7 @@ describe("project / backProject", () => {
   });
 
   it("round-trips random pixels and depths", () => {
-    const rand = mulberry32(7);
+    const rand = createRng(7).next;
     for (let i = 0; i < 500; i++) {
       const uv = [rand() * 640 - 0.5, rand() * 480 - 0.5] as const;
       const z = 0.1 + rand() * 50;
@@ -124,16 +114,6 @@ describe("intrinsicsFromFov", () => {
 });
 
 describe("validateIntrinsics", () => {
-  function errorOf(fn: () => unknown): InputError {
-    try {
-      fn();
-    } catch (e) {
-      if (e instanceof InputError) return e;
-      throw e;
-    }
-    throw new Error("expected an InputError");
-  }
-
   it("accepts valid intrinsics and returns them", () => {
     expect(validateIntrinsics(K)).toBe(K);
   });

@@ -1,20 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { createRng } from "../random.js";
 import { boxContainsPoint, boxVolume, rotateY, type Box3D } from "./box3d.js";
 import { footprintXZ, intersectionVolume, iou3d, pairwiseIou3d } from "./iou3d.js";
 import { signedPolygonArea } from "./polygon.js";
 import type { Vec3 } from "./types.js";
-
-/** Seeded uniform [0, 1) generator (mulberry32). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The slow, obviously right reference: sample points uniformly in box a (by its local frame) and
@@ -102,7 +91,7 @@ describe("iou3d known values", () => {
 });
 
 describe("iou3d invariants", () => {
-  const rand = mulberry32(2024);
+  const rand = createRng(2024).next;
   const randomBox = (): Box3D => ({
     center: [rand() * 0.8 - 0.4, rand() * 0.6 - 0.3, 4 + rand() * 0.8 - 0.4],
     size: [0.5 + rand(), 0.5 + rand(), 0.5 + rand()],
@@ -110,7 +99,7 @@ describe("iou3d invariants", () => {
   });
 
   it("matches a Monte-Carlo reference for random yawed pairs", () => {
-    const mc = mulberry32(99);
+    const mc = createRng(99).next;
     const values: number[] = [];
     for (let n = 0; n < 6; n++) {
       const a = randomBox();

@@ -1,20 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { createRng } from "../random.js";
 import { boxContainsPoint, boxCorners, type Box3D } from "./box3d.js";
 import { project } from "./camera.js";
 import { projectBox3D, projectBoxCorners, projectBoxEdges, projectedCenter } from "./project-box.js";
 import type { Intrinsics, Vec2, Vec3 } from "./types.js";
-
-/** Seeded uniform [0, 1) generator (mulberry32). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const K: Intrinsics = { fx: 100, fy: 100, cx: 50, cy: 40 };
 
@@ -25,7 +14,7 @@ describe("projectBox3D, box in front of the camera", () => {
   });
 
   it("equals the min / max of the projected corners", () => {
-    const rand = mulberry32(3);
+    const rand = createRng(3).next;
     for (let n = 0; n < 50; n++) {
       const box: Box3D = {
         center: [rand() * 4 - 2, rand() * 2 - 1, 3 + rand() * 5],
@@ -56,7 +45,7 @@ describe("projectBox3D, box crossing the near plane", () => {
   });
 
   it("is finite and contains the projections of the in-front corners and of sampled points", () => {
-    const rand = mulberry32(11);
+    const rand = createRng(11).next;
     let checked = 0;
     for (let n = 0; n < 20; n++) {
       const box: Box3D = {
