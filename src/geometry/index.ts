@@ -6,3 +6,4 @@ export * from "./polygon.js";
 export * from "./project-box.js";
 export * from "./iou3d.js";
 export * from "./metrics.js";
+export * from "./pose.js";
