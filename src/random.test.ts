@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRng } from "./random.js";
+import { createRng, deriveSeed } from "./random.js";
 
 describe("createRng", () => {
   it("repeats for the same seed and differs for another", () => {
@@ -22,5 +22,14 @@ describe("createRng", () => {
     expect(Math.abs(sum / 10000 - 0.5)).toBeLessThan(0.01);
     const k = Array.from({ length: 1000 }, () => rng.int(3));
     expect(new Set(k)).toEqual(new Set([0, 1, 2]));
+  });
+});
+
+describe("deriveSeed", () => {
+  it("is a pure function of (seed, index) and spreads neighbours apart", () => {
+    expect(deriveSeed(1, 2)).toBe(deriveSeed(1, 2));
+    const seeds = new Set(Array.from({ length: 1000 }, (_, i) => deriveSeed(42, i)));
+    expect(seeds.size).toBe(1000);
+    expect(deriveSeed(1, 2)).not.toBe(deriveSeed(2, 1));
   });
 });

@@ -28,3 +28,14 @@ export function createRng(seed: number): Rng {
     int: (n) => Math.floor(next() * n),
   };
 }
+
+/**
+ * A child seed for item `index` of a run seeded with `seed`: a 32-bit mix of both, so items can be
+ * generated in any order (or resumed) and still get the same randomness.
+ */
+export function deriveSeed(seed: number, index: number): number {
+  let h = (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul((index >>> 0) + 0x7f4a7c15, 0x85ebca6b)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x7feb352d) >>> 0;
+  h = Math.imul(h ^ (h >>> 15), 0x846ca68b) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
+}

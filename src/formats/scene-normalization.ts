@@ -83,7 +83,7 @@ export function computeSceneNormalization(
     const dx = pointsOfficialM[3 * i]! - shift0[0];
     const dy = pointsOfficialM[3 * i + 1]! - shift0[1];
     const dz = pointsOfficialM[3 * i + 2]! - shift0[2];
-    sum += Math.hypot(dx, dy, dz);
+    sum += Math.sqrt(dx * dx + dy * dy + dz * dz); // Math.hypot is ~15x slower here and metre-scale values cannot overflow
   }
   const meanDistance = sum / count;
   if (!(meanDistance > 0)) {
