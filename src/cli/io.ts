@@ -9,6 +9,8 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   /** The whole of standard input as text (for `--text -`). */
   readonly readStdin: () => Promise<string>;
+  /** Whether stderr is a terminal (progress bars redraw in place there). */
+  readonly stderrIsTty?: boolean;
 }
 
 /** The real process streams. */
@@ -20,6 +22,7 @@ export const processIo: CliIo = {
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks).toString("utf8");
   },
+  stderrIsTty: process.stderr.isTTY === true,
 };
 
 /** Read a text argument that is a path or "-" for standard input. */

@@ -59,3 +59,16 @@ export {
 } from "./moge-npz.js";
 export { detectOfficialForm, parseBoxesText, type BoxesTextContext, type OfficialFormChoice } from "./boxes-text.js";
 export { loadOfficialFrame, type OfficialFrame } from "./moge-frame.js";
+export {
+  decodeRle,
+  encodeLabelRles,
+  encodeRle,
+  rleArea,
+  rleCountsFromString,
+  rleCountsToString,
+  rleToBbox,
+  type CocoRle,
+  type CompressedRle,
+  type MaskSize,
+  type UncompressedRle,
+} from "./coco-rle.js";

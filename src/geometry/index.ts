@@ -7,3 +7,4 @@ export * from "./project-box.js";
 export * from "./iou3d.js";
 export * from "./metrics.js";
 export * from "./pose.js";
+export * from "./oriented-box.js";

@@ -43,11 +43,35 @@ export type Segment2 = readonly [Vec2, Vec2];
  */
 export function projectBox3D(K: Intrinsics, box: Box3D, options: ProjectBoxOptions = {}): Box2D | null {
   const nearM = checkInputs("projectBox3D", K, box, options);
+  return projectCornersClipped(K, boxCorners(box), nearM);
+}
+
+/**
+ * The 2D box (pixels) enclosing the projection of any box-shaped solid (a parallelepiped: an
+ * axis-aligned, yawed or fully rotated box) given by its 8 camera-frame corners in
+ * {@link CORNER_SIGNS} order, so that {@link BOX_EDGES} are its edges; null when it lies entirely
+ * behind the near plane z = nearM. The near-plane clipping is the one {@link projectBox3D}
+ * documents; this is its single implementation, shared with the oriented-box projection.
+ *
+ * Trusts its inputs: K valid, corners finite, nearM > 0 (check them with
+ * {@link validateIntrinsics} and {@link resolveNearM} at the public entry).
+ */
+export function projectCornersClipped(K: Intrinsics, corners: readonly Vec3[], nearM: number): Box2D | null {
   const points: Vec2[] = [];
-  for (const edge of clipEdgesToNear(boxCorners(box), nearM)) {
+  for (const edge of clipEdgesToNear(corners, nearM)) {
     if (edge !== null) points.push(projectFront(K, edge[0]), projectFront(K, edge[1]));
   }
-  return points.length === 0 ? null : box2dFromPoints(points, "projectBox3D");
+  return points.length === 0 ? null : box2dFromPoints(points, "projectCornersClipped");
+}
+
+/**
+ * The near plane of {@link ProjectBoxOptions} (metres), defaulting to {@link DEFAULT_NEAR_M}.
+ * Throws an InputError naming `where` unless it is a finite number > 0.
+ */
+export function resolveNearM(where: string, options: ProjectBoxOptions): number {
+  const nearM = options.nearM ?? DEFAULT_NEAR_M;
+  if (!Number.isFinite(nearM) || nearM <= 0) throw new InputError(where, "nearM", nearM, "must be a finite number > 0 (metres)");
+  return nearM;
 }
 
 /**
@@ -114,7 +138,5 @@ function projectFront(K: Intrinsics, p: Vec3): Vec2 {
 function checkInputs(where: string, K: Intrinsics, box: Box3D, options: ProjectBoxOptions): number {
   validateIntrinsics(K, where);
   validateBox3D(box, where, "box.");
-  const nearM = options.nearM ?? DEFAULT_NEAR_M;
-  if (!Number.isFinite(nearM) || nearM <= 0) throw new InputError(where, "nearM", nearM, "must be a finite number > 0 (metres)");
-  return nearM;
+  return resolveNearM(where, options);
 }
