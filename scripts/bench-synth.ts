@@ -3,18 +3,19 @@
 // ground; 2-12 objects of 1-8 parts) at 320x240 and 640x480 and reports the median over repeated
 // runs of scenes/s and ms/scene, split into the renderer's passes so we can say what dominates.
 //
-// The scenes come from a small generator in this file, not from src/synth's layout sampler, so
-// the numbers measure the renderer alone and stay comparable while the sampler changes.
+// The scenes come from src/synth's own layout sampler (the scenes `n3d synth` writes). Beside the
+// renderer's passes it times the whole per-scene pipeline of `n3d synth` short of the disk: plan,
+// render, annotate (masks as RLE, boxes), and PNG encoding of the image and 16-bit depth.
 //
 //   npx tsx scripts/bench-synth.ts [--scenes N] [--runs N] [--seed S]
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
-import { invertPose, mulMat3, rotateByPose, rotationX, rotationY, rotationZ } from "../src/geometry/index.js";
-import type { ImageSize, Mat3, Vec3 } from "../src/geometry/index.js";
-import { createRng } from "../src/random.js";
-import type { Rng } from "../src/random.js";
-import { castEnvironmentInto, castObjectsInto, prepareRender, shadeTarget } from "../src/synth/render.js";
-import type { Material, Part, Plane, Primitive, SceneObject, ScenePlan, TextureKind } from "../src/synth/types.js";
+import type { ImageSize } from "../src/geometry/index.js";
+import { deriveSeed } from "../src/random.js";
+import { encodeDepthPng16, encodeImagePng } from "../src/rgbd/index.js";
+import { annotateScene } from "../src/synth/annotate.js";
+import { sampleScenePlan } from "../src/synth/layout.js";
+import { castEnvironmentInto, castObjectsInto, prepareRender, renderScene, shadeTarget } from "../src/synth/render.js";
 
 /** What to measure. Every field has a default. */
 export interface BenchSynthOptions {
@@ -54,6 +55,10 @@ export interface BenchSynthSizeResult {
   readonly breakdownMs: PassBreakdownMs;
   /** Mean over scenes of (pixels inside object rectangles, summed over objects) / image pixels. */
   readonly objectRaysPerPixel: number;
+  /** Median ms per scene of the whole pipeline short of the disk (plan, render, annotate, PNG encoding). */
+  readonly pipelineMsPerScene: number;
+  /** Share of the pipeline's time per stage. */
+  readonly pipelineShare: { readonly plan: number; readonly render: number; readonly annotate: number; readonly encode: number };
 }
 
 export interface BenchSynthResult {
@@ -63,108 +68,6 @@ export interface BenchSynthResult {
   readonly meanParts: number;
   readonly roomShare: number;
   readonly sizes: readonly BenchSynthSizeResult[];
-}
-
-// ------------------------------------------------------------------------------------------------
-// A small scene generator (the real sampler lives in src/synth; this one only needs typical load).
-
-const TEXTURES: readonly TextureKind[] = ["plain", "stripes", "checker", "noise", "wood", "fabric"];
-const FLIP: Mat3 = [1, 0, 0, 0, -1, 0, 0, 0, 1];
-
-function randomMaterial(rng: Rng): Material {
-  return {
-    rgb: [rng.int(256), rng.int(256), rng.int(256)],
-    texture: TEXTURES[rng.int(TEXTURES.length)]!,
-    textureScaleM: rng.uniform(0.03, 0.3),
-    textureStrength: rng.uniform(0.1, 0.5),
-    specular: rng.next() < 0.1,
-  };
-}
-
-function randomPrimitive(rng: Rng, scale: number): Primitive {
-  const s = (lo: number, hi: number): number => scale * rng.uniform(lo, hi);
-  switch (rng.int(4)) {
-    case 0:
-      return { kind: "box", size: [s(0.2, 1), s(0.2, 1), s(0.2, 1)] };
-    case 1:
-      return { kind: "cylinder", radius: s(0.05, 0.4), height: s(0.2, 1) };
-    case 2:
-      return { kind: "sphere", radius: s(0.1, 0.4) };
-    default:
-      return { kind: "frustum", radiusBottom: s(0.1, 0.4), radiusTop: rng.next() < 0.3 ? 0 : s(0.05, 0.4), height: s(0.2, 1) };
-  }
-}
-
-/** A composite object: a base part on the floor and up to 7 more parts around and above it. */
-function randomObject(rng: Rng, id: number, position: Vec3): SceneObject {
-  const scale = rng.uniform(0.4, 1.5);
-  const nParts = 1 + rng.int(8);
-  const parts: Part[] = [];
-  for (let j = 0; j < nParts; j++) {
-    const shape = randomPrimitive(rng, scale * (j === 0 ? 1 : 0.5));
-    const lift = j === 0 ? 0.5 * scale : rng.uniform(0, 1.2 * scale);
-    const t: Vec3 = j === 0 ? [0, lift, 0] : [rng.uniform(-0.4, 0.4) * scale, lift, rng.uniform(-0.4, 0.4) * scale];
-    const rotation = rng.next() < 0.3 ? mulMat3(rotationX(rng.uniform(-0.6, 0.6)), rotationZ(rng.uniform(-0.6, 0.6))) : rotationY(rng.uniform(0, Math.PI));
-    parts.push({ shape, pose: { rotation, translation: t }, material: randomMaterial(rng) });
-  }
-  return {
-    id,
-    label: "thing",
-    attributes: { color: "mixed", size: "medium" },
-    parts,
-    pose: { rotation: rotationY(rng.uniform(-Math.PI, Math.PI)), translation: position },
-    localBounds: { min: [-scale, 0, -scale], max: [scale, 2 * scale, scale] },
-    supportId: null,
-  };
-}
-
-function randomScene(rng: Rng, seed: number): ScenePlan {
-  const room = rng.next() < 0.6;
-  const planes: Plane[] = [{ normal: [0, 1, 0], offsetM: 0, material: randomMaterial(rng) }];
-  const halfWidth = rng.uniform(2, 4);
-  const depth = rng.uniform(5, 10);
-  if (room) {
-    planes.push(
-      { normal: [0, 0, -1], offsetM: -depth, material: randomMaterial(rng) },
-      { normal: [1, 0, 0], offsetM: -halfWidth, material: randomMaterial(rng) },
-      { normal: [-1, 0, 0], offsetM: -halfWidth, material: randomMaterial(rng) },
-      { normal: [0, 0, 1], offsetM: -1, material: randomMaterial(rng) },
-    );
-  }
-  const nObjects = 2 + rng.int(11);
-  const objects = Array.from({ length: nObjects }, (_, k) => {
-    const z = rng.uniform(1.5, room ? depth - 0.5 : 9);
-    const x = rng.uniform(-0.8, 0.8) * Math.min(halfWidth - 0.5, 0.7 * z);
-    return randomObject(rng, k, [x, 0, z]);
-  });
-  const heightM = rng.uniform(0.4, 2);
-  const pitchRad = rng.uniform(0, 0.45);
-  const rollRad = rng.uniform(-0.08, 0.08);
-  const worldFromCamera = { rotation: mulMat3(rotationX(pitchRad), mulMat3(FLIP, rotationZ(rollRad))), translation: [0, heightM, 0] as Vec3 };
-  const cameraFromWorld = invertPose(worldFromCamera);
-  const l: Vec3 = [rng.uniform(-0.5, 0.5), -1, rng.uniform(-0.5, 0.5)];
-  const ln = Math.hypot(...l);
-  return {
-    seed,
-    environment: { kind: room ? "room" : "outdoor", planes, skyRgb: [150, 190, 235], maxDepthM: room ? 30 : 40 },
-    objects,
-    camera: {
-      size: { width: 1, height: 1 }, // set per benchmark size
-      intrinsics: { fx: 1, fy: 1, cx: 0, cy: 0 },
-      cameraFromWorld,
-      heightM,
-      pitchRad,
-      rollRad,
-      gravity: rotateByPose(cameraFromWorld, [0, -1, 0]),
-    },
-    light: { direction: [l[0] / ln, l[1] / ln, l[2] / ln], ambient: rng.uniform(0.2, 0.4) },
-  };
-}
-
-/** The same scene seen through an image of `size` with a horizontal FOV (radians). */
-function atSize(plan: ScenePlan, size: ImageSize, fovXRad: number): ScenePlan {
-  const f = size.width / 2 / Math.tan(fovXRad / 2);
-  return { ...plan, camera: { ...plan.camera, size, intrinsics: { fx: f, fy: f, cx: (size.width - 1) / 2, cy: (size.height - 1) / 2 } } };
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -185,15 +88,17 @@ function quartile(values: readonly number[], q: number): number {
 let sink = 0;
 
 /** Render the seeded scene set at each size, `runs` times, and return medians per size. */
-export function benchSynth(opts: BenchSynthOptions = {}): BenchSynthResult {
+export async function benchSynth(opts: BenchSynthOptions = {}): Promise<BenchSynthResult> {
   const sizes = opts.sizes ?? [{ width: 320, height: 240 }, { width: 640, height: 480 }];
   const nScenes = opts.scenes ?? 40;
   const runs = opts.runs ?? 7;
   const warmupRuns = opts.warmupRuns ?? 2;
-  const rng = createRng(opts.seed ?? 1);
-  const base = Array.from({ length: nScenes }, (_, k) => ({ plan: randomScene(rng, k), fovXRad: rng.uniform((45 * Math.PI) / 180, (90 * Math.PI) / 180) }));
-  const results: BenchSynthSizeResult[] = sizes.map((size) => {
-    const plans = base.map((s) => atSize(s.plan, size, s.fovXRad));
+  const seed = opts.seed ?? 1;
+  const seeds = Array.from({ length: nScenes }, (_, k) => deriveSeed(seed, k));
+  const base = seeds.map((s) => ({ plan: sampleScenePlan(s, { size: sizes[0]! }) }));
+  const results: BenchSynthSizeResult[] = [];
+  for (const size of sizes) {
+    const plans = seeds.map((s) => sampleScenePlan(s, { size }));
     let rectPixels = 0;
     for (const plan of plans) {
       const r = prepareRender(plan).objectRects;
@@ -228,7 +133,8 @@ export function benchSynth(opts: BenchSynthOptions = {}): BenchSynthResult {
     }
     const ms = perRun.map((r) => r.total);
     const msPerScene = median(ms);
-    return {
+    const pipeline = await timePipeline(seeds, size, Math.max(1, Math.ceil(runs / 2)));
+    results.push({
       size,
       scenesPerSecond: median(ms.map((m) => 1000 / m)),
       msPerScene,
@@ -240,18 +146,52 @@ export function benchSynth(opts: BenchSynthOptions = {}): BenchSynthResult {
         shading: median(perRun.map((r) => r.shading)),
       },
       objectRaysPerPixel: rectPixels / (plans.length * size.width * size.height),
-    };
-  });
+      pipelineMsPerScene: pipeline.msPerScene,
+      pipelineShare: pipeline.share,
+    });
+  }
   const meanObjects = base.reduce((s, b) => s + b.plan.objects.length, 0) / nScenes;
   const meanParts = base.reduce((s, b) => s + b.plan.objects.reduce((t, o) => t + o.parts.length, 0), 0) / nScenes;
   const roomShare = base.filter((b) => b.plan.environment.kind === "room").length / nScenes;
   return { scenes: nScenes, runs, meanObjects, meanParts, roomShare, sizes: results };
 }
 
+/** Time plan + render + annotate + encode for every scene, `runs` times; median ms/scene and shares. */
+async function timePipeline(seeds: readonly number[], size: ImageSize, runs: number) {
+  const totals: number[] = [];
+  const sums = { plan: 0, render: 0, annotate: 0, encode: 0 };
+  for (let run = 0; run < runs + 1; run++) {
+    const t = { plan: 0, render: 0, annotate: 0, encode: 0 };
+    for (const s of seeds) {
+      const t0 = performance.now();
+      const plan = sampleScenePlan(s, { size });
+      const t1 = performance.now();
+      const rendered = renderScene(plan);
+      const t2 = performance.now();
+      sink += annotateScene(plan, rendered).length;
+      const t3 = performance.now();
+      sink += (await encodeImagePng({ size, rgb: rendered.rgb })).length + (await encodeDepthPng16(rendered.depthM, size, 1000)).length;
+      const t4 = performance.now();
+      t.plan += t1 - t0;
+      t.render += t2 - t1;
+      t.annotate += t3 - t2;
+      t.encode += t4 - t3;
+    }
+    if (run === 0) continue; // warm-up
+    totals.push((t.plan + t.render + t.annotate + t.encode) / seeds.length);
+    for (const k of Object.keys(sums) as (keyof typeof sums)[]) sums[k] += t[k];
+  }
+  const all = sums.plan + sums.render + sums.annotate + sums.encode;
+  return {
+    msPerScene: median(totals),
+    share: { plan: sums.plan / all, render: sums.render / all, annotate: sums.annotate / all, encode: sums.encode / all },
+  };
+}
+
 /** The printed report: one row per size, then the split into passes. */
 export function formatBenchSynth(r: BenchSynthResult): string {
   const lines = [
-    `synth renderer: ${r.scenes} seeded scenes (${(100 * r.roomShare).toFixed(0)} % rooms, ${r.meanObjects.toFixed(1)} objects and ${r.meanParts.toFixed(1)} parts per scene on average), median of ${r.runs} runs, one core`,
+    `synth renderer: ${r.scenes} scenes from the layout sampler (${(100 * r.roomShare).toFixed(0)} % rooms, ${r.meanObjects.toFixed(1)} objects and ${r.meanParts.toFixed(1)} parts per scene on average), median of ${r.runs} runs, one core`,
     "",
     "size        scenes/s   ms/scene   (IQR)   prepare  environment  objects  shading   object rays/px",
   ];
@@ -261,6 +201,14 @@ export function formatBenchSynth(r: BenchSynthResult): string {
     lines.push(
       `${`${s.size.width}x${s.size.height}`.padEnd(10)}  ${s.scenesPerSecond.toFixed(1).padStart(8)}  ${s.msPerScene.toFixed(2).padStart(9)}  ${`±${(50 * s.iqrRel).toFixed(0)}%`.padStart(6)}` +
         `  ${pct(b.prepare).padStart(7)}  ${pct(b.environment).padStart(11)}  ${pct(b.objects).padStart(7)}  ${pct(b.shading).padStart(7)}   ${s.objectRaysPerPixel.toFixed(2).padStart(8)}`,
+    );
+  }
+  lines.push("", "size        pipeline scenes/s  ms/scene   plan  render  annotate  encode PNGs   (n3d synth without the disk writes)");
+  for (const s of r.sizes) {
+    const p = s.pipelineShare;
+    const pct = (x: number): string => `${(100 * x).toFixed(0)} %`;
+    lines.push(
+      `${`${s.size.width}x${s.size.height}`.padEnd(10)}  ${(1000 / s.pipelineMsPerScene).toFixed(1).padStart(17)}  ${s.pipelineMsPerScene.toFixed(2).padStart(8)}  ${pct(p.plan).padStart(5)}  ${pct(p.render).padStart(6)}  ${pct(p.annotate).padStart(8)}  ${pct(p.encode).padStart(11)}`,
     );
   }
   const first = r.sizes[0];
@@ -288,7 +236,7 @@ function parseArgs(argv: readonly string[]): BenchSynthOptions {
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   try {
-    const result = benchSynth(parseArgs(process.argv.slice(2)));
+    const result = await benchSynth(parseArgs(process.argv.slice(2)));
     process.stdout.write(`${formatBenchSynth(result)}\n`);
     if (sink === -1) process.stdout.write("\n"); // keeps the rendered output observable
   } catch (e) {

@@ -1,4 +1,6 @@
-// Speed of the foundation's hot paths: `npm run bench [-- --quick] [-- --json FILE]`.
+// Speed of n3d's hot paths: `npm run bench [-- SUITE...] [-- --quick] [-- --json FILE]`, where a
+// SUITE is `foundation` (geometry, depth and point-map I/O, box language) or `synth` (the
+// synthetic-world renderer and pipeline); no suite runs them all.
 // Each group times a path beside a baseline measured in the same run, sampling them in turns, and
 // prints the median per op with its spread (min, max, interquartile range) and the ratio to the
 // baseline. Absolute times move with the machine; the ratios are what to compare across runs.
@@ -8,6 +10,8 @@ import { dirname, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import sharp from "sharp";
 import { writeFileAtomic } from "../src/fsutil.js";
+import { benchSynth, formatBenchSynth } from "./bench-synth.js";
+import type { BenchSynthResult } from "./bench-synth.js";
 import { BENCH_SEED, benchGroups } from "./bench/cases.js";
 import { runGroup, sinkValue, type GroupResult, type HarnessConfig } from "./bench/harness.js";
 import { NOISY_IQR, renderTable } from "./bench/report.js";
@@ -18,11 +22,14 @@ const PRESETS: Readonly<Record<"default" | "quick", HarnessConfig>> = {
   quick: { samples: 5, minSampleMs: 5, warmupMs: 30, minWarmupRuns: 2 },
 };
 
-const USAGE = "usage: npm run bench [-- --quick] [-- --json FILE]";
+const SUITES = ["foundation", "synth"] as const;
+type Suite = (typeof SUITES)[number];
+const USAGE = `usage: npm run bench [-- ${SUITES.join("|")} ...] [-- --quick] [-- --json FILE]`;
 
 interface Options {
   readonly preset: keyof typeof PRESETS;
   readonly jsonPath: string | null;
+  readonly suites: readonly Suite[];
 }
 
 /** Parse the flags, or print one line on stderr and exit 2. */
@@ -33,6 +40,7 @@ function parseFlags(argv: readonly string[]): Options {
   };
   let preset: Options["preset"] = "default";
   let jsonPath: string | null = null;
+  const suites: Suite[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === "--help" || arg === "-h") {
@@ -46,11 +54,13 @@ function parseFlags(argv: readonly string[]): Options {
       jsonPath = resolve(value!);
       const dir = dirname(jsonPath);
       if (!existsSync(dir) || !statSync(dir).isDirectory()) fail(`--json ${JSON.stringify(value)}: folder ${JSON.stringify(dir)} does not exist`);
+    } else if ((SUITES as readonly string[]).includes(arg)) {
+      suites.push(arg as Suite);
     } else {
-      fail(`unknown ${arg.startsWith("-") ? "flag" : "argument"} ${JSON.stringify(arg)}`);
+      fail(`unknown ${arg.startsWith("-") ? "flag" : "suite"} ${JSON.stringify(arg)} (suites: ${SUITES.join(", ")})`);
     }
   }
-  return { preset, jsonPath };
+  return { preset, jsonPath, suites: suites.length > 0 ? suites : SUITES };
 }
 
 function environment(): Record<string, string | number> {
@@ -82,26 +92,39 @@ async function main(): Promise<void> {
     `${config.samples} samples a case, each >= ${config.minSampleMs} ms of back-to-back ops, after >= ${config.warmupMs} ms warm-up; ` +
       `cases of a group sampled in turns; seed ${BENCH_SEED}; load average ${env.loadAverage1m}`,
   );
-  const groups = await benchGroups();
   const results: GroupResult[] = [];
-  for (const group of groups) {
-    process.stderr.write(`  timing ${group.id}. ${group.title} ...\n`);
-    results.push(await runGroup(group, config));
+  if (options.suites.includes("foundation")) {
+    for (const group of await benchGroups()) {
+      process.stderr.write(`  timing ${group.id}. ${group.title} ...\n`);
+      results.push(await runGroup(group, config));
+    }
+    if (sinkValue() === undefined) throw new Error("bench: no op produced a result");
   }
-  if (sinkValue() === undefined) throw new Error("bench: no op produced a result");
+  let synth: BenchSynthResult | null = null;
+  if (options.suites.includes("synth")) {
+    process.stderr.write("  timing synth renderer and pipeline ...\n");
+    synth = await benchSynth(options.preset === "quick" ? { scenes: 8, runs: 3, warmupRuns: 1 } : {});
+  }
   const seconds = (performance.now() - started) / 1000;
 
+  if (results.length > 0) {
+    console.log("");
+    console.log(renderTable(results));
+  }
+  if (synth !== null) {
+    console.log("");
+    console.log(formatBenchSynth(synth));
+  }
   console.log("");
-  console.log(renderTable(results));
-  console.log("");
-  console.log(
-    `median/op is the median over samples of the mean time per op; "vs baseline" = median / the group's baseline median ` +
-      `(> 1 = slower); "!" marks an IQR above ${100 * NOISY_IQR} % of the median. ${seconds.toFixed(1)} s in all; ` +
-      `load average now ${loadavg()[0]!.toFixed(2)}.`,
-  );
+  const legend =
+    results.length > 0
+      ? `median/op is the median over samples of the mean time per op; "vs baseline" = median / the group's baseline median ` +
+        `(> 1 = slower); "!" marks an IQR above ${100 * NOISY_IQR} % of the median. `
+      : "";
+  console.log(`${legend}${seconds.toFixed(1)} s in all; load average now ${loadavg()[0]!.toFixed(2)}.`);
 
   if (options.jsonPath !== null) {
-    const report = { when: new Date().toISOString(), preset: options.preset, config, seed: BENCH_SEED, environment: env, seconds, groups: results };
+    const report = { when: new Date().toISOString(), preset: options.preset, config, seed: BENCH_SEED, environment: env, seconds, groups: results, synth };
     await writeFileAtomic(options.jsonPath, `${JSON.stringify(report, null, 2)}\n`);
     console.log(`wrote ${options.jsonPath}`);
   }
