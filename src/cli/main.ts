@@ -57,7 +57,7 @@ export function reportError(err: unknown, io: CliIo): number {
   }
   const sys = err as NodeJS.ErrnoException;
   if (sys && typeof sys.code === "string" && typeof sys.path === "string") {
-    const what = sys.code === "ENOENT" ? "no such file or directory" : sys.code === "EACCES" ? "permission denied" : sys.message;
+    const what = SYSTEM_ERRORS[sys.code] ?? sys.message.split("\n")[0];
     io.stderr(`n3d: ${sys.path}: ${what}\n`);
     return EXIT_BAD_INPUT;
   }
@@ -65,6 +65,18 @@ export function reportError(err: unknown, io: CliIo): number {
   io.stderr(`n3d: internal error: ${message.split("\n")[0]} (this is a bug; please report it with the command you ran)\n`);
   return EXIT_INTERNAL;
 }
+
+/** File-system error codes in words (the path is printed before them). */
+const SYSTEM_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: "no such file or directory",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  ENOTDIR: "a folder on this path is a file",
+  EISDIR: "is a directory, expected a file",
+  ENOSPC: "no space left on the device",
+  EROFS: "the file system is read-only",
+  EEXIST: "already exists",
+};
 
 function allCommands(cmd: Command): Command[] {
   return cmd.commands.flatMap((c) => [c, ...allCommands(c)]);

@@ -36,7 +36,8 @@ export function registerSynthCommand(program: Command, io: CliIo, isTty: boolean
     .addOption(new Option("--noise <preset>", "sensor noise preset").choices(NOISE_PRESET_NAMES).default("none"))
     .option("--indoor-ratio <r>", "share of indoor (room) scenes, 0..1", parseRatio, 0.6)
     .addOption(new Option("--depth-format <f>", "depth files: 16-bit PNG millimetres or float32 .npy metres").choices(["png16", "npy"]).default("png16"))
-    .action(async (flags: { out: string; count: number; seed: number; size: ImageSize; noise: string; indoorRatio: number; depthFormat: "png16" | "npy" }) => {
+    .option("--preview", "also draw each scene's visible 3D boxes over its image into OUT/preview/")
+    .action(async (flags: { out: string; count: number; seed: number; size: ImageSize; noise: string; indoorRatio: number; depthFormat: "png16" | "npy"; preview?: boolean }) => {
       const bar = new ProgressBar("synth", flags.count, io.stderr, isTty, "scenes");
       const result = await writeSynthDataset({
         outDir: flags.out,
@@ -46,6 +47,7 @@ export function registerSynthCommand(program: Command, io: CliIo, isTty: boolean
         noise: flags.noise,
         indoorRatio: flags.indoorRatio,
         depthFormat: flags.depthFormat,
+        preview: flags.preview === true,
         onProgress: (done, _total, skipped) => bar.update(done, skipped),
       });
       io.stdout(

@@ -5,7 +5,7 @@ import { writeFileAtomic } from "../fsutil.js";
 import { validateImageSize } from "../geometry/index.js";
 import type { ImageSize, Intrinsics } from "../geometry/index.js";
 import { createRng, deriveSeed } from "../random.js";
-import { encodeDepthPng16, encodeImagePng, serializeNpy } from "../rgbd/index.js";
+import { encodeDepthPng16, encodeImagePng, serializeNpy, writeBoxOverlay } from "../rgbd/index.js";
 import { annotateScene } from "./annotate.js";
 import type { SceneAnnotation } from "./annotate.js";
 import { CATEGORY_NAMES } from "./catalog.js";
@@ -23,6 +23,7 @@ import type { ScenePlan } from "./types.js";
  *   DIR/scenes/000000.json  one scene's image entry and annotations, written last: its presence
  *                           marks the scene finished (resume skips it)
  *   DIR/annotations.json    COCO JSON of all scenes, assembled from scenes/ at the end
+ *   DIR/preview/000000.png  (with `preview`) the visible objects' 3D boxes drawn over the image
  */
 export interface SynthDatasetOptions {
   /** Output folder; created if missing. */
@@ -39,6 +40,8 @@ export interface SynthDatasetOptions {
   readonly indoorRatio?: number;
   /** Depth file format (default png16). */
   readonly depthFormat?: "png16" | "npy";
+  /** Also draw each scene's visible 3D boxes over its image into DIR/preview/ (default false). */
+  readonly preview?: boolean;
   /** Called after each scene (finished or skipped as already done). */
   readonly onProgress?: (done: number, total: number, skipped: number) => void;
 }
@@ -74,10 +77,11 @@ export async function writeSynthDataset(options: SynthDatasetOptions): Promise<S
   const { outDir, count } = options;
   await prepareFolder(outDir, resolved);
 
+  if (options.preview) await mkdir(join(outDir, "preview"), { recursive: true });
   let skipped = 0;
   for (let index = 0; index < count; index++) {
     if (await sceneFinished(outDir, index)) skipped++;
-    else await writeScene(outDir, index, resolved);
+    else await writeScene(outDir, index, resolved, options.preview === true);
     options.onProgress?.(index + 1, count, skipped);
   }
   const coco = await assembleCoco(outDir, count, resolved);
@@ -163,7 +167,7 @@ interface SceneRecord {
 }
 
 /** Render, annotate and write one scene: image and depth first, the scene record last. */
-async function writeScene(outDir: string, index: number, o: ResolvedOptions): Promise<void> {
+async function writeScene(outDir: string, index: number, o: ResolvedOptions, preview: boolean): Promise<void> {
   const sceneSeed = deriveSeed(o.seed, index);
   const size = { width: o.width, height: o.height };
   const plan = sampleScenePlan(sceneSeed, { size, indoorRatio: o.indoorRatio });
@@ -180,6 +184,10 @@ async function writeScene(outDir: string, index: number, o: ResolvedOptions): Pr
       ? serializeNpy({ dtype: "<f4", shape: [size.height, size.width], data: sensed.depthM })
       : await encodeDepthPng16(sensed.depthM, size, SYNTH_DEPTH_SCALE);
   await writeFileAtomic(join(outDir, depthFile), depthBytes);
+  if (preview) {
+    const boxes = annotations.flatMap((a) => (a.visible && a.bbox3d ? [{ label: a.label, box: { center: a.bbox3d.center, size: a.bbox3d.size, yaw: a.bbox3d.yaw } }] : []));
+    await writeBoxOverlay(join(outDir, "preview", `${stem(index)}.png`), { size, rgb: rendered.rgb }, trueK, boxes);
+  }
 
   const record: SceneRecord = {
     image: imageEntry(index, imageFile, depthFile, o, plan, sensed.intrinsics, sceneSeed),
