@@ -21,9 +21,10 @@ function shellLines(): string[] {
   );
 }
 
-/** Split a command line into argv (the README uses no quoting). */
+/** Split a command line into argv (the README uses no quoting); what follows --out goes to a temp folder. */
 function argvOf(line: string): string[] {
-  return line.split(/\s+/).map((a) => (a.endsWith(".png") && !a.startsWith("examples/") ? join(out, a) : a));
+  const argv = line.split(/\s+/);
+  return argv.map((a, i) => (argv[i - 1] === "--out" ? join(out, a) : a));
 }
 
 describe("README", () => {
