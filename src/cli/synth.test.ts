@@ -42,11 +42,30 @@ describe("n3d synth", () => {
     [["--count", "2", "--size", "1x1"], /size = "1x1": must be at least 16x16/],
     [["--count", "2", "--noise", "loud"], /argument 'loud' is invalid\. Allowed choices are none, light, default, heavy/],
     [["--count", "2", "--indoor-ratio", "1.5"], /indoor-ratio = "1\.5": must be a number in \[0, 1\]/],
+    [["--count", "2", "--objects", "5-3"], /objects = "5-3": expected integers MIN-MAX/],
+    [["--count", "2", "--objects", "2-99"], /maxObjects = 99: must be an integer in \[minObjects = 2, 50\]/],
+    [["--count", "2", "--fov-x", "10-200"], /fovXDeg/],
+    [["--count", "2", "--categories", "chair,unicorn"], /category = "unicorn": is not a supported category; choose one of/],
   ])("rejects %j with exit 2 and one line", async (args, pattern) => {
     const r = await run(["synth", "--out", join(tmp.dir, "x"), ...args]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(pattern);
     expect(await readdir(tmp.dir)).toEqual([]);
+  });
+
+  it("keeps to the categories and object counts asked for", async () => {
+    const out = join(tmp.dir, "few");
+    const r = await run(["synth", "--out", out, "--count", "3", "--size", "64x48", "--objects", "3-4", "--categories", "chair,table,mug", "--fov-x", "60-60"]);
+    expect(r.code).toBe(0);
+    const coco = JSON.parse(await readFile(join(out, "annotations.json"), "utf8")) as { images: { id: number; intrinsics: { fx: number } }[]; annotations: { image_id: number; label: string }[] };
+    for (const image of coco.images) {
+      const n = coco.annotations.filter((a) => a.image_id === image.id).length;
+      expect(n).toBeGreaterThanOrEqual(3);
+      expect(n).toBeLessThanOrEqual(4);
+      // fx for a 60-degree horizontal FOV at width 64: 32 / tan(30 deg).
+      expect(image.intrinsics.fx).toBeCloseTo(32 / Math.tan(Math.PI / 6), 6);
+    }
+    expect(coco.annotations.every((a) => ["chair", "table", "mug"].includes(a.label))).toBe(true);
   });
 
   it("says which folder cannot be written", async () => {

@@ -24,6 +24,19 @@ function parseRatio(value: string): number {
   return x;
 }
 
+/** Commander parser for an inclusive range "A-B" of non-negative numbers (or a single "A"). */
+function rangeParser(name: string, integer: boolean): (value: string) => [number, number] {
+  return (value) => {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*(?:-\s*(\d+(?:\.\d+)?))?\s*$/.exec(value);
+    const lo = m ? Number(m[1]) : NaN;
+    const hi = m ? Number(m[2] ?? m[1]) : NaN;
+    if (!m || lo > hi || (integer && !(Number.isInteger(lo) && Number.isInteger(hi)))) {
+      throw new InvalidArgumentError(`${name} = "${value}": expected ${integer ? "integers" : "numbers"} MIN-MAX with MIN <= MAX, e.g. ${integer ? "2-12" : "45-90"}`);
+    }
+    return [lo, hi];
+  };
+}
+
 /** `n3d synth`: write a synthetic RGB-D dataset with exact 3D boxes. */
 export function registerSynthCommand(program: Command, io: CliIo, isTty: boolean): void {
   program
@@ -36,8 +49,23 @@ export function registerSynthCommand(program: Command, io: CliIo, isTty: boolean
     .addOption(new Option("--noise <preset>", "sensor noise preset").choices(NOISE_PRESET_NAMES).default("none"))
     .option("--indoor-ratio <r>", "share of indoor (room) scenes, 0..1", parseRatio, 0.6)
     .addOption(new Option("--depth-format <f>", "depth files: 16-bit PNG millimetres or float32 .npy metres").choices(["png16", "npy"]).default("png16"))
+    .option("--objects <min-max>", "objects per scene", rangeParser("objects", true), [2, 12] as [number, number])
+    .option("--fov-x <min-max>", "horizontal field of view range, degrees", rangeParser("fov-x", false), [45, 90] as [number, number])
+    .option("--categories <list>", "comma-separated categories to use (default: all)", (v: string) => v.split(",").map((c) => c.trim()).filter((c) => c !== ""))
     .option("--preview", "also draw each scene's visible 3D boxes over its image into OUT/preview/")
-    .action(async (flags: { out: string; count: number; seed: number; size: ImageSize; noise: string; indoorRatio: number; depthFormat: "png16" | "npy"; preview?: boolean }) => {
+    .action(async (flags: {
+      out: string;
+      count: number;
+      seed: number;
+      size: ImageSize;
+      noise: string;
+      indoorRatio: number;
+      objects: [number, number];
+      fovX: [number, number];
+      categories?: string[];
+      depthFormat: "png16" | "npy";
+      preview?: boolean;
+    }) => {
       const bar = new ProgressBar("synth", flags.count, io.stderr, isTty, "scenes");
       const result = await writeSynthDataset({
         outDir: flags.out,
@@ -46,6 +74,9 @@ export function registerSynthCommand(program: Command, io: CliIo, isTty: boolean
         size: flags.size,
         noise: flags.noise,
         indoorRatio: flags.indoorRatio,
+        objects: flags.objects,
+        fovXDeg: flags.fovX,
+        ...(flags.categories ? { categories: flags.categories } : {}),
         depthFormat: flags.depthFormat,
         preview: flags.preview === true,
         onProgress: (done, _total, skipped) => bar.update(done, skipped),

@@ -9,7 +9,8 @@ import { encodeDepthPng16, encodeImagePng, serializeNpy, writeBoxOverlay } from 
 import { annotateScene } from "./annotate.js";
 import type { SceneAnnotation } from "./annotate.js";
 import { CATEGORY_NAMES } from "./catalog.js";
-import { sampleScenePlan } from "./layout.js";
+import { DEFAULT_CAMERA_SAMPLER_CONFIG } from "./camera-sampler.js";
+import { DEFAULT_LAYOUT_OPTIONS, resolveLayoutOptions, sampleScenePlan } from "./layout.js";
 import { applySensorNoise, noisePreset } from "./noise.js";
 import { renderScene } from "./render.js";
 import type { ScenePlan } from "./types.js";
@@ -38,6 +39,12 @@ export interface SynthDatasetOptions {
   readonly noise?: string;
   /** Share of indoor (room) scenes, 0..1 (default 0.6). */
   readonly indoorRatio?: number;
+  /** Objects per scene [min, max] (default [2, 12]). */
+  readonly objects?: readonly [number, number];
+  /** Horizontal field of view range in degrees (default [45, 90]). */
+  readonly fovXDeg?: readonly [number, number];
+  /** Only these categories (default: the whole catalog). */
+  readonly categories?: readonly string[];
   /** Depth file format (default png16). */
   readonly depthFormat?: "png16" | "npy";
   /** Also draw each scene's visible 3D boxes over its image into DIR/preview/ (default false). */
@@ -68,6 +75,10 @@ interface ResolvedOptions {
   readonly height: number;
   readonly noise: string;
   readonly indoorRatio: number;
+  readonly minObjects: number;
+  readonly maxObjects: number;
+  readonly fovXDeg: readonly [number, number];
+  readonly categories: readonly string[] | null;
   readonly depthFormat: "png16" | "npy";
 }
 
@@ -102,6 +113,11 @@ function resolveOptions(o: SynthDatasetOptions): ResolvedOptions {
   if (!(indoorRatio >= 0 && indoorRatio <= 1)) throw new InputError(where, "indoor-ratio", indoorRatio, "must be a number in [0, 1]");
   const noise = o.noise ?? "none";
   noisePreset(noise); // throws "X is not a supported noise preset; choose one of ..."
+  const [minObjects, maxObjects] = o.objects ?? [DEFAULT_LAYOUT_OPTIONS.minObjects, DEFAULT_LAYOUT_OPTIONS.maxObjects];
+  const fovXDeg = o.fovXDeg ?? DEFAULT_CAMERA_SAMPLER_CONFIG.fovXDeg;
+  const categories = o.categories === undefined ? null : [...o.categories];
+  // The layout checks ranges and names; ask it now so a bad option fails before anything is written.
+  resolveLayoutOptions({ size, indoorRatio, minObjects, maxObjects, camera: { fovXDeg }, ...(categories ? { categories } : {}) }, where);
   return {
     format: "n3d-synth",
     version: FORMAT_VERSION,
@@ -110,6 +126,10 @@ function resolveOptions(o: SynthDatasetOptions): ResolvedOptions {
     height: size.height,
     noise,
     indoorRatio,
+    minObjects,
+    maxObjects,
+    fovXDeg: [fovXDeg[0], fovXDeg[1]],
+    categories,
     depthFormat: o.depthFormat ?? "png16",
   };
 }
@@ -126,7 +146,7 @@ async function prepareFolder(outDir: string, resolved: ResolvedOptions): Promise
   const wanted = `${JSON.stringify(resolved, null, 2)}\n`;
   if (existing !== null && existing !== wanted) {
     const old = safeJson(existing);
-    const field = (Object.keys(resolved) as (keyof ResolvedOptions)[]).find((k) => old?.[k] !== resolved[k]);
+    const field = (Object.keys(resolved) as (keyof ResolvedOptions)[]).find((k) => JSON.stringify(old?.[k]) !== JSON.stringify(resolved[k]));
     if (field === undefined || old === null) {
       throw new InputError(manifestPath, "content", "unreadable", "not an n3d synth manifest; use an empty folder");
     }
@@ -170,7 +190,14 @@ interface SceneRecord {
 async function writeScene(outDir: string, index: number, o: ResolvedOptions, preview: boolean): Promise<void> {
   const sceneSeed = deriveSeed(o.seed, index);
   const size = { width: o.width, height: o.height };
-  const plan = sampleScenePlan(sceneSeed, { size, indoorRatio: o.indoorRatio });
+  const plan = sampleScenePlan(sceneSeed, {
+    size,
+    indoorRatio: o.indoorRatio,
+    minObjects: o.minObjects,
+    maxObjects: o.maxObjects,
+    camera: { fovXDeg: o.fovXDeg },
+    ...(o.categories ? { categories: o.categories } : {}),
+  });
   const rendered = renderScene(plan);
   const annotations = annotateScene(plan, rendered);
   const trueK = plan.camera.intrinsics;
