@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { InputError } from "../errors.js";
 import { registerBoxesCommands } from "./boxes.js";
 import { registerFrameCommands } from "./frame.js";
+import { registerReasonCommand } from "./reason.js";
 import { registerSynthCommand } from "./synth.js";
 import { processIo } from "./io.js";
 import type { CliIo } from "./io.js";
@@ -23,6 +24,7 @@ export function buildProgram(io: CliIo): Command {
   registerBoxesCommands(program, io);
   registerFrameCommands(program, io);
   registerSynthCommand(program, io, io.stderrIsTty === true);
+  registerReasonCommand(program, io);
   // Subcommands inherit output and exit handling.
   for (const cmd of allCommands(program)) cmd.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride();
   return program;
