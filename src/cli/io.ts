@@ -11,6 +11,8 @@ export interface CliIo {
   readonly readStdin: () => Promise<string>;
   /** Whether stderr is a terminal (progress bars redraw in place there). */
   readonly stderrIsTty?: boolean;
+  /** Environment variables commands may read (only the CLI reads the environment). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** The real process streams. */
@@ -23,6 +25,7 @@ export const processIo: CliIo = {
     return Buffer.concat(chunks).toString("utf8");
   },
   stderrIsTty: process.stderr.isTTY === true,
+  env: process.env,
 };
 
 /** Read a text argument that is a path or "-" for standard input. */
