@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { InputError } from "../errors.js";
+import { errorOf } from "../../test/helpers.js";
 import { writeSynthDataset } from "../synth/index.js";
 import { parseRepository, readRepository } from "./repository.js";
 
@@ -28,16 +28,6 @@ function doc(mutate?: (d: { images: Record<string, unknown>[]; annotations: Reco
   };
   mutate?.(d);
   return d;
-}
-
-function errorOf(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof InputError) return err;
-    throw err;
-  }
-  throw new Error("expected an InputError");
 }
 
 describe("parseRepository", () => {
