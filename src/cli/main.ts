@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { InputError } from "../errors.js";
 import { registerBoxesCommands } from "./boxes.js";
 import { registerFrameCommands } from "./frame.js";
+import { registerEvalCommands } from "./eval.js";
 import { registerQaCommands } from "./qa.js";
 import { registerReasonCommand } from "./reason.js";
 import { registerSynthCommand } from "./synth.js";
@@ -27,6 +28,7 @@ export function buildProgram(io: CliIo): Command {
   registerSynthCommand(program, io, io.stderrIsTty === true);
   registerReasonCommand(program, io);
   registerQaCommands(program, io, io.env ?? {});
+  registerEvalCommands(program, io, io.env ?? {});
   // Subcommands inherit output and exit handling.
   for (const cmd of allCommands(program)) cmd.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride();
   return program;
