@@ -92,3 +92,16 @@ describe("n3d eval qa", () => {
     expect(r.err).toMatch(/argument 'mmbench' is invalid\. Allowed choices are n3d, spatialrgpt, cvbench/);
   });
 });
+
+describe("n3d eval: nothing scorable", () => {
+  it("writes the report but exits 2 when no prediction line is usable", async () => {
+    const truth = join(tmp.dir, "t.jsonl");
+    const pred = join(tmp.dir, "p.jsonl");
+    await writeFile(truth, `${line(1, [cube(0)])}\n`);
+    await writeFile(pred, `${line(1, [{ ...cube(0), size: [1, -1, 1] }])}\n`);
+    const r = await run(["eval", "grounding", "--pred", pred, "--truth", truth, "--out", join(tmp.dir, "r")]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/p\.jsonl: usable predictions = 0: no prediction matches a truth image.*size\[1\] = -1/);
+    expect(await listDir(tmp.dir)).toContain("r.json");
+  });
+});

@@ -61,6 +61,10 @@ export function registerEvalCommands(program: Command, io: CliIo, env: Readonly<
         warnings: [...truth.warnings, ...pred.warnings],
       };
       await finish(io, report, "3D grounding", flags.out, "ap3d", "AP3D by category (IoU 0.05-0.50)", "grounding/category/", GROUNDING_SUMMARY);
+      if (inputs.every((i) => i.pred === undefined)) {
+        const why = pred.skipped[0] ? `; first problem: ${pred.skipped[0].reason}` : "";
+        throw new InputError(flags.pred, "usable predictions", 0, `no prediction matches a truth image, so nothing was scored${why}`);
+      }
     });
 
   evalCmd
@@ -99,6 +103,10 @@ export function registerEvalCommands(program: Command, io: CliIo, env: Readonly<
         warnings: [...loaded.warnings, ...(missing.length > 0 ? [`${missing.length} benchmark item(s) have no prediction and count as wrong`] : [])],
       };
       await finish(io, report, `Spatial QA (${flags.rules} rules)`, flags.out, "accuracy", "Accuracy by category", "category:", QA_SUMMARY);
+      if (inputs.every((i) => i.prediction === null)) {
+        const why = predictions.skipped[0] ? `; first problem: ${predictions.skipped[0].reason}` : "";
+        throw new InputError(flags.pred, "usable predictions", 0, `no prediction matches a benchmark item, so nothing was scored${why}`);
+      }
     });
   return evalCmd;
 }
