@@ -60,3 +60,5 @@ export {
   writeN3dBench,
 } from "./bench-build.js";
 export type { BenchFormat, BenchItem, BenchOptions, N3dBench, ScoringRule } from "./bench-build.js";
+export { CachedChatClient } from "./chat-client.js";
+export type { CachedChatClientOptions, ChatMessage, ChatStats } from "./chat-client.js";

@@ -1,9 +1,7 @@
-import { createHash } from "node:crypto";
-import { appendFile, mkdir, readFile } from "node:fs/promises";
-import { dirname } from "node:path";
 import { InputError } from "../errors.js";
 import { createRng, deriveSeed } from "../random.js";
 import { UNIT_WORDS } from "../reason/index.js";
+import { CachedChatClient } from "./chat-client.js";
 import { hash32 } from "./hash.js";
 import type { QaForm, QaRecord } from "./types.js";
 
@@ -164,16 +162,9 @@ const SYSTEM_PROMPT =
  */
 export class OpenAIParaphraser implements Paraphraser {
   readonly name: string;
-  readonly stats: ParaphraseStats = { requests: 0, cacheHits: 0, accepted: 0, rejected: 0 };
-  readonly #baseUrl: string;
-  readonly #model: string;
-  readonly #apiKey: string | undefined;
-  readonly #cachePath: string | undefined;
-  readonly #temperature: number;
-  readonly #timeoutMs: number;
-  readonly #fetch: typeof fetch;
-  #cache: Promise<Map<string, string>> | null = null;
-  readonly #inflight = new Map<string, Promise<string>>();
+  readonly #client: CachedChatClient;
+  #accepted = 0;
+  #rejected = 0;
 
   constructor(options: OpenAIParaphraserOptions = {}) {
     const where = "OpenAIParaphraser";
@@ -181,130 +172,42 @@ export class OpenAIParaphraser implements Paraphraser {
     const baseUrl = options.baseUrl ?? env["N3D_OPENAI_BASE_URL"];
     const model = options.model ?? env["N3D_OPENAI_MODEL"];
     if (baseUrl === undefined || baseUrl === "") throw new InputError(where, "baseUrl", baseUrl, "missing; pass baseUrl or set N3D_OPENAI_BASE_URL (e.g. https://api.openai.com/v1)");
-    if (!/^https?:\/\//.test(baseUrl)) throw new InputError(where, "baseUrl", baseUrl, "must be an http:// or https:// URL");
     if (model === undefined || model === "") throw new InputError(where, "model", model, "missing; pass model or set N3D_OPENAI_MODEL");
-    const temperature = options.temperature ?? 0;
-    if (!(temperature >= 0 && temperature <= 2)) throw new InputError(where, "temperature", temperature, "must be a number in [0, 2]");
-    const timeoutMs = options.timeoutMs ?? 60_000;
-    if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) throw new InputError(where, "timeoutMs", timeoutMs, "must be a number > 0 (milliseconds)");
-    this.#baseUrl = baseUrl.replace(/\/+$/, "");
-    this.#model = model;
     const apiKey = options.apiKey ?? env["N3D_OPENAI_API_KEY"];
-    this.#apiKey = apiKey === "" ? undefined : apiKey;
-    this.#cachePath = options.cachePath;
-    this.#temperature = temperature;
-    this.#timeoutMs = timeoutMs;
-    this.#fetch = options.fetch ?? fetch;
+    this.#client = new CachedChatClient(
+      {
+        baseUrl,
+        model,
+        ...(apiKey !== undefined ? { apiKey } : {}),
+        ...(options.cachePath !== undefined ? { cachePath: options.cachePath } : {}),
+        ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
+        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+        ...(options.fetch !== undefined ? { fetch: options.fetch } : {}),
+      },
+      where,
+    );
     this.name = `openai:${model}`;
+  }
+
+  /** Requests, cache hits, and rewrites accepted and rejected so far. */
+  get stats(): ParaphraseStats {
+    return { requests: this.#client.stats.requests, cacheHits: this.#client.stats.cacheHits, accepted: this.#accepted, rejected: this.#rejected };
   }
 
   async paraphrase(text: string, mustKeep: readonly string[]): Promise<string> {
     const keep = [...new Set([...mustKeep, ...numbersIn(text)])].filter((s) => s !== "");
-    const body = {
-      model: this.#model,
-      temperature: this.#temperature,
-      messages: [
+    const reply = cleanReply(
+      await this.#client.complete([
         { role: "system", content: SYSTEM_PROMPT },
         { role: "user", content: `Protected strings: ${JSON.stringify(keep)}\nQuestion: ${text}` },
-      ],
-    };
-    const key = createHash("sha256").update(`${this.#model}\n${JSON.stringify(body)}`).digest("hex");
-    const reply = cleanReply(await this.#cached(key, body));
+      ]),
+    );
     if (keepsAll(text, reply, keep)) {
-      this.stats.accepted++;
+      this.#accepted++;
       return reply;
     }
-    this.stats.rejected++;
+    this.#rejected++;
     return text;
-  }
-
-  async #cached(key: string, body: unknown): Promise<string> {
-    const cache = await this.#loadCache();
-    const hit = cache.get(key);
-    if (hit !== undefined) {
-      this.stats.cacheHits++;
-      return hit;
-    }
-    const pending = this.#inflight.get(key);
-    if (pending !== undefined) {
-      this.stats.cacheHits++;
-      return pending;
-    }
-    const request = this.#request(body).then(async (response) => {
-      cache.set(key, response);
-      if (this.#cachePath !== undefined) {
-        await appendFile(this.#cachePath, `${JSON.stringify({ key, model: this.#model, response })}\n`);
-      }
-      return response;
-    });
-    this.#inflight.set(key, request);
-    try {
-      return await request;
-    } finally {
-      this.#inflight.delete(key);
-    }
-  }
-
-  /** The cache, read from disk once (concurrent first calls share the one read). */
-  #loadCache(): Promise<Map<string, string>> {
-    this.#cache ??= this.#readCache();
-    return this.#cache;
-  }
-
-  async #readCache(): Promise<Map<string, string>> {
-    const cache = new Map<string, string>();
-    if (this.#cachePath !== undefined) {
-      await mkdir(dirname(this.#cachePath), { recursive: true });
-      let text = "";
-      try {
-        text = await readFile(this.#cachePath, "utf8");
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
-      }
-      const lines = text.split("\n");
-      lines.forEach((line, i) => {
-        if (line.trim() === "") return;
-        let entry: unknown;
-        try {
-          entry = JSON.parse(line);
-        } catch {
-          // A run killed mid-append leaves a partial last line; that one entry is simply re-asked.
-          if (i === lines.length - 1) return;
-          throw new InputError(this.#cachePath!, `line ${i + 1}`, line, "is not a JSON cache entry; delete the cache file to start over");
-        }
-        const e = entry as { key?: unknown; response?: unknown };
-        if (typeof e.key !== "string" || typeof e.response !== "string") {
-          throw new InputError(this.#cachePath!, `line ${i + 1}`, line, 'must be {"key": string, "model": string, "response": string}');
-        }
-        cache.set(e.key, e.response);
-      });
-    }
-    return cache;
-  }
-
-  async #request(body: unknown): Promise<string> {
-    const url = `${this.#baseUrl}/chat/completions`;
-    const headers: Record<string, string> = { "content-type": "application/json" };
-    if (this.#apiKey !== undefined) headers["authorization"] = `Bearer ${this.#apiKey}`;
-    this.stats.requests++;
-    let res: Response;
-    try {
-      res = await this.#fetch(url, { method: "POST", headers, body: JSON.stringify(body), signal: AbortSignal.timeout(this.#timeoutMs) });
-    } catch (err) {
-      const msg = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, " ");
-      throw new InputError(url, "request", "POST", `failed: ${msg}`);
-    }
-    const text = await res.text();
-    if (!res.ok) throw new InputError(url, "status", res.status, `the endpoint refused the request: ${text.slice(0, 200)}`);
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw new InputError(url, "response", text, "is not JSON");
-    }
-    const content = (json as { choices?: { message?: { content?: unknown } }[] }).choices?.[0]?.message?.content;
-    if (typeof content !== "string") throw new InputError(url, "choices[0].message.content", content, "missing; not an OpenAI chat-completions response");
-    return content;
   }
 }
 

@@ -44,7 +44,5 @@ export { PREDICTION_ANSWER_FIELDS, PREDICTION_ID_FIELDS, pairQaPredictions, pars
 export type { PairedQaPredictions, QaPredictionsRead } from "./predictions.js";
 export { QaEvaluator, scoreQaInput } from "./evaluator.js";
 export type { QaEvaluatorOptions, QaItemOutcome, QaItemResult } from "./evaluator.js";
-export { CachedChatClient } from "./chat-client.js";
-export type { CachedChatClientOptions, ChatMessage, ChatStats } from "./chat-client.js";
 export { judgeInputs, parseJudgeReply, QaJudge } from "./judge.js";
 export type { JudgeStats, QaJudgeOptions } from "./judge.js";

@@ -115,7 +115,7 @@ describe("QaJudge", () => {
 
   it("fails loudly when the endpoint refuses", async () => {
     const judge = new QaJudge({ baseUrl: srv.url, model: "tiny-judge" });
-    await expect(judge.read("please refuse", distance)).rejects.toThrow(/QaJudge: .*chat\/completions = 500: the endpoint refused the request: overloaded/);
+    await expect(judge.read("please refuse", distance)).rejects.toThrow(/chat\/completions: status = 500: the endpoint refused the request \(QaJudge\): overloaded/);
   });
 
   it("needs a base URL and a model, from options or the env object", () => {

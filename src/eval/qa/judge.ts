@@ -1,5 +1,5 @@
 import { InputError } from "../../errors.js";
-import { CachedChatClient, type ChatMessage, type ChatStats } from "./chat-client.js";
+import { CachedChatClient, type ChatMessage, type ChatStats } from "../../qa/index.js";
 import { finalAnswer, unitFromName, METRES_PER_ANSWER_UNIT } from "./extract.js";
 import type { QaInput, QaItem, QaReading } from "./types.js";
 

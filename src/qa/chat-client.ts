@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
 import { appendFile, mkdir, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { InputError } from "../../errors.js";
+import { InputError } from "../errors.js";
 
 /**
- * A minimal OpenAI-compatible chat-completions client with a JSON-lines disk cache, in the shape
- * of qa/paraphrase.ts's (same cache line {"key", "model", "response"}, same partial-last-line
- * tolerance); that client is private to the paraphraser, so the judge has this one.
+ * A minimal OpenAI-compatible chat-completions client with a JSON-lines disk cache (one line
+ * {"key", "model", "response"} per reply; a partial last line, left by a killed run, is re-asked).
+ * The paraphraser (qa/) and the answer judge (eval/) both talk to models through it.
  *
  * The cache key is sha256 of the model and the prompt (the messages as JSON): a rerun with the
  * same model and prompts makes no HTTP call.
@@ -55,6 +55,8 @@ export class CachedChatClient {
   readonly #timeoutMs: number;
   readonly #fetch: typeof fetch;
   #cache: Promise<Map<string, string>> | null = null;
+  /** Requests in flight by key: identical concurrent prompts share one HTTP call. */
+  readonly #inflight = new Map<string, Promise<string>>();
 
   /** @param where names the caller in error messages ("QaJudge"). */
   constructor(options: CachedChatClientOptions, where = "CachedChatClient") {
@@ -93,10 +95,22 @@ export class CachedChatClient {
       this.stats.cacheHits++;
       return hit;
     }
-    const response = await this.#request(messages);
-    cache.set(key, response);
-    if (this.#cachePath !== undefined) await appendFile(this.#cachePath, `${JSON.stringify({ key, model: this.model, response })}\n`);
-    return response;
+    const pending = this.#inflight.get(key);
+    if (pending !== undefined) {
+      this.stats.cacheHits++;
+      return pending;
+    }
+    const request = this.#request(messages).then(async (response) => {
+      cache.set(key, response);
+      if (this.#cachePath !== undefined) await appendFile(this.#cachePath, `${JSON.stringify({ key, model: this.model, response })}\n`);
+      return response;
+    });
+    this.#inflight.set(key, request);
+    try {
+      return await request;
+    } finally {
+      this.#inflight.delete(key);
+    }
   }
 
   #loadCache(): Promise<Map<string, string>> {
@@ -143,18 +157,18 @@ export class CachedChatClient {
     try {
       res = await this.#fetch(url, { method: "POST", headers, body, signal: AbortSignal.timeout(this.#timeoutMs) });
     } catch (err) {
-      throw new InputError(this.#where, url, "POST", `failed: ${(err instanceof Error ? err.message : String(err)).replace(/\s+/g, " ")}`);
+      throw new InputError(url, "request", "POST", `failed (${this.#where}): ${(err instanceof Error ? err.message : String(err)).replace(/\s+/g, " ")}`);
     }
     const text = await res.text();
-    if (!res.ok) throw new InputError(this.#where, url, res.status, `the endpoint refused the request: ${text.slice(0, 200)}`);
+    if (!res.ok) throw new InputError(url, "status", res.status, `the endpoint refused the request (${this.#where}): ${text.slice(0, 200)}`);
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
-      throw new InputError(this.#where, url, text, "the response is not JSON");
+      throw new InputError(url, "response", text, `is not JSON (${this.#where})`);
     }
     const content = (json as { choices?: { message?: { content?: unknown } }[] }).choices?.[0]?.message?.content;
-    if (typeof content !== "string") throw new InputError(this.#where, `${url} choices[0].message.content`, content, "missing; not an OpenAI chat-completions response");
+    if (typeof content !== "string") throw new InputError(url, "choices[0].message.content", content, `missing; not an OpenAI chat-completions response (${this.#where})`);
     return content;
   }
 }
