@@ -122,7 +122,7 @@ export interface OpenAIParaphraserOptions {
   readonly model?: string;
   /** Bearer token (env N3D_OPENAI_API_KEY); optional for local servers. */
   readonly apiKey?: string;
-  /** Where the three variables are looked up (default process.env; tests pass their own). */
+  /** Where the three variables are looked up; the CLI passes process.env (only the CLI reads the environment). Default {}. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /**
    * JSON-lines cache file: one {"key", "model", "response"} per line, key = sha256 of model and
@@ -168,7 +168,7 @@ export class OpenAIParaphraser implements Paraphraser {
 
   constructor(options: OpenAIParaphraserOptions = {}) {
     const where = "OpenAIParaphraser";
-    const env = options.env ?? process.env;
+    const env = options.env ?? {};
     const baseUrl = options.baseUrl ?? env["N3D_OPENAI_BASE_URL"];
     const model = options.model ?? env["N3D_OPENAI_MODEL"];
     if (baseUrl === undefined || baseUrl === "") throw new InputError(where, "baseUrl", baseUrl, "missing; pass baseUrl or set N3D_OPENAI_BASE_URL (e.g. https://api.openai.com/v1)");
