@@ -231,3 +231,16 @@ describe("CV-Bench letter extraction", () => {
     expect(cvBenchAnswerText("My answer is tentative. Final answer: the chair")).toBe("the chair");
   });
 });
+
+describe("review fixes", () => {
+  it("reads an abbreviation's full stop inside a compound length", () => {
+    expect(extractLength("about 5 ft. 3 in.")).toBeCloseTo(5 * 0.3048 + 3 * 0.0254, 12);
+    // Two sentences with lengths in the same unit stay two lengths; the last one is the answer.
+    expect(extractLength("It is 2 m. Then 3 m.")).toBe(3);
+  });
+
+  it("does not read 'No doubt, ...' as a no", () => {
+    expect(extractYesNo("No doubt, A is taller.")).not.toBe(false);
+    expect(extractYesNo("No, it is not.")).toBe(false);
+  });
+});

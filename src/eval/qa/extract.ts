@@ -150,7 +150,8 @@ export function lengthMentions(text: string): LengthMention[] {
         next += 3;
         continue;
       }
-      const k = isWord(tokens[next], "and") || isSym(tokens[next], ",") ? next + 1 : next;
+      // "5 feet and 3 inches", "5 feet, 3 inches", and the abbreviation's full stop in "5 ft. 3 in.".
+      const k = isWord(tokens[next], "and") || isSym(tokens[next], ",", ".") ? next + 1 : next;
       const part = measureAt(tokens, k);
       if (part === null || METRES_PER_ANSWER_UNIT[part.unit] >= METRES_PER_ANSWER_UNIT[unit]) break;
       metres += part.metres;
@@ -267,7 +268,8 @@ function bareQuantity(tokens: readonly Token[]): Quantity | null {
 }
 
 const YES_LEAD = /^(?:that(?:'s|’s| is)\s+)?(?:yes|yeah|yep|true|correct|indeed|affirmative)\b/;
-const NO_LEAD = /^(?:that(?:'s|’s| is)\s+)?(?:no|nope|false|incorrect|wrong|negative)\b/;
+// "No doubt, ..." and "No question, ..." affirm; they are not a "no".
+const NO_LEAD = /^(?:that(?:'s|’s| is)\s+)?(?:no\b(?!\s+(?:doubt|question)\b)|nope\b|false\b|incorrect\b|wrong\b|negative\b)/;
 
 /**
  * The yes/no an answer gives, or null. In order:
