@@ -2,17 +2,9 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { makeTempDir, listDir } from "../rgbd/testing/fixtures.js";
-import type { CliIo } from "./io.js";
-import { main } from "./main.js";
+import { runCli as run } from "./testing/run-cli.js";
 
 const synthTruth = join(import.meta.dirname, "..", "..", "examples", "synth", "annotations.json");
-
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const io: CliIo = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), readStdin: async () => "", env: {} };
-  return { code: await main(["node", "n3d", ...args], io), out, err };
-}
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
 beforeEach(async () => {

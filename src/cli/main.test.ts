@@ -4,23 +4,15 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { writeOfficialPointMapNpz } from "../formats/index.js";
 import { writeDepthPng16, writeImagePng, writeNpz } from "../rgbd/index.js";
 import { handMadePng, ihdr, listDir, makeTempDir, pngChunk, pngFile } from "../rgbd/testing/fixtures.js";
-import type { CliIo } from "./io.js";
-import { main } from "./main.js";
+import { runCli as run } from "./testing/run-cli.js";
+import type { CliRun } from "./testing/run-cli.js";
 
 const example = join(import.meta.dirname, "..", "..", "examples", "tabletop");
 const ex = (name: string): string => join(example, name);
 
 /** Run the CLI in-process; returns exit code and what it printed. */
-async function run(args: string[], stdin = ""): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const io: CliIo = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), readStdin: async () => stdin };
-  const code = await main(["node", "n3d", ...args], io);
-  return { code, out, err };
-}
-
 /** A bad-input failure: exit 2, exactly one line on stderr, matching the pattern. */
-function expectOneLineError(r: { code: number; out: string; err: string }, pattern: RegExp): void {
+function expectOneLineError(r: CliRun, pattern: RegExp): void {
   expect(r.code).toBe(2);
   expect(r.err.trimEnd().split("\n")).toHaveLength(1);
   expect(r.err).toMatch(pattern);

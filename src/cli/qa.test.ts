@@ -3,17 +3,9 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readOfficialPointMapNpz } from "../formats/index.js";
 import { makeTempDir } from "../rgbd/testing/fixtures.js";
-import type { CliIo } from "./io.js";
-import { main } from "./main.js";
+import { runCli as run } from "./testing/run-cli.js";
 
 const synth = join(import.meta.dirname, "..", "..", "examples", "synth");
-
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const io: CliIo = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), readStdin: async () => "", env: {} };
-  return { code: await main(["node", "n3d", ...args], io), out, err };
-}
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
 beforeEach(async () => {

@@ -1,16 +1,8 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { CliIo } from "./io.js";
-import { main } from "./main.js";
+import { runCli as run } from "./testing/run-cli.js";
 
 const boxes = join(import.meta.dirname, "..", "..", "examples", "tabletop", "boxes.json");
-
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const io: CliIo = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), readStdin: async () => "" };
-  return { code: await main(["node", "n3d", ...args], io), out, err };
-}
 
 describe("n3d reason", () => {
   it("prints the executed trace: the example's cabinet and suitcase are 2.04 m apart", async () => {

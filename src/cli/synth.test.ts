@@ -2,16 +2,7 @@ import { readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { makeTempDir } from "../rgbd/testing/fixtures.js";
-import type { CliIo } from "./io.js";
-import { main } from "./main.js";
-
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const io: CliIo = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), readStdin: async () => "" };
-  const code = await main(["node", "n3d", ...args], io);
-  return { code, out, err };
-}
+import { runCli as run } from "./testing/run-cli.js";
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
 beforeEach(async () => {
