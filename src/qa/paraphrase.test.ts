@@ -1,11 +1,10 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InputError } from "../errors.js";
 import { BuiltinParaphraser, keepsAll, numbersIn, OpenAIParaphraser } from "./paraphrase.js";
+import { afterMarker, startChatServer, type ChatServer } from "./testing/chat-server.js";
 
 describe("numbersIn / keepsAll", () => {
   it("finds numbers but not the index of an `<index>_<class>` name", () => {
@@ -52,33 +51,11 @@ describe("BuiltinParaphraser", () => {
   });
 });
 
-/** A tiny OpenAI-compatible endpoint: rewrites by a table, counts requests. */
-function startServer(replies: Record<string, string>): Promise<{ server: Server; url: string; requests: () => number; auth: () => string[] }> {
-  let count = 0;
-  const auths: string[] = [];
-  const server = createServer((req: IncomingMessage, res) => {
-    let data = "";
-    req.on("data", (chunk: Buffer) => (data += chunk.toString("utf8")));
-    req.on("end", () => {
-      count++;
-      auths.push(req.headers.authorization ?? "");
-      if (req.method !== "POST" || req.url !== "/v1/chat/completions") {
-        res.writeHead(404).end("not found");
-        return;
-      }
-      const body = JSON.parse(data) as { model: string; messages: { role: string; content: string }[] };
-      const user = body.messages.find((m) => m.role === "user")!.content;
-      const question = user.slice(user.indexOf("Question: ") + "Question: ".length);
-      const content = replies[question] ?? question;
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ id: "x", object: "chat.completion", model: body.model, choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop" }] }));
-    });
-  });
-  return new Promise((resolve) => {
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as AddressInfo).port;
-      resolve({ server, url: `http://127.0.0.1:${port}/v1`, requests: () => count, auth: () => auths });
-    });
+/** The endpoint rewrites by a table (the question itself when not in it). */
+function startServer(replies: Record<string, string>): Promise<ChatServer> {
+  return startChatServer((user) => {
+    const question = afterMarker(user, "Question: ");
+    return replies[question] ?? question;
   });
 }
 

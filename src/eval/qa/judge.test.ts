@@ -1,45 +1,19 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorOf } from "../../../test/helpers.js";
+import { afterMarker, startChatServer, type ChatServer } from "../../qa/testing/chat-server.js";
 import { QaEvaluator } from "./evaluator.js";
 import { judgeInputs, parseJudgeReply, QaJudge } from "./judge.js";
 import type { QaInput, QaItem } from "./types.js";
 
-/** A tiny OpenAI-compatible endpoint: replies by the first rule whose key the response contains. */
-function startServer(replies: readonly [string, string][]): Promise<{ server: Server; url: string; requests: () => number; auth: () => string[] }> {
-  let count = 0;
-  const auths: string[] = [];
-  const server = createServer((req: IncomingMessage, res) => {
-    let data = "";
-    req.on("data", (chunk: Buffer) => (data += chunk.toString("utf8")));
-    req.on("end", () => {
-      count++;
-      auths.push(req.headers.authorization ?? "");
-      if (req.method !== "POST" || req.url !== "/v1/chat/completions") {
-        res.writeHead(404).end("not found");
-        return;
-      }
-      const body = JSON.parse(data) as { model: string; messages: { role: string; content: string }[] };
-      const user = body.messages.find((m) => m.role === "user")!.content;
-      const response = user.slice(user.indexOf("Response: ") + "Response: ".length).split("\n")[0]!;
-      if (response.includes("refuse")) {
-        res.writeHead(500).end("overloaded");
-        return;
-      }
-      const content = replies.find(([key]) => response.includes(key))?.[1] ?? "{}";
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ id: "x", object: "chat.completion", model: body.model, choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop" }] }));
-    });
-  });
-  return new Promise((resolve) => {
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as AddressInfo).port;
-      resolve({ server, url: `http://127.0.0.1:${port}/v1`, requests: () => count, auth: () => auths });
-    });
+/** The endpoint replies by the first rule whose key the response contains; "refuse" gets a 500. */
+function startServer(replies: readonly [string, string][]): Promise<ChatServer> {
+  return startChatServer((user) => {
+    const response = afterMarker(user, "Response: ");
+    if (response.includes("refuse")) return { status: 500, body: "overloaded" };
+    return replies.find(([key]) => response.includes(key))?.[1] ?? "{}";
   });
 }
 
