@@ -3,11 +3,10 @@
 // (The full procedural world is `n3d synth`; this is only the committed example for the README.)
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { intrinsicsFromFov, makeBox3D, toBoxLocal } from "../src/geometry/index.js";
+import { depthToPointMap, intrinsicsFromFov, makeBox3D, toBoxLocal } from "../src/geometry/index.js";
 import type { Box3D, Vec3 } from "../src/geometry/index.js";
 import { writeDepthPng16, writeImagePng } from "../src/rgbd/index.js";
 import { box3DToOfficial, serializeBboxLines, toN3dJson, writeOfficialPointMapNpz } from "../src/formats/index.js";
-import { depthToPointMap } from "../src/geometry/index.js";
 
 const outDir = join("examples", "tabletop");
 const size = { width: 320, height: 240 };

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
+import { Option } from "commander";
 import type { Command } from "commander";
 import { InputError } from "../errors.js";
-import { Option } from "commander";
 import {
   checksumFile,
   GroundingEvaluator,
