@@ -1,6 +1,9 @@
 // Speed of n3d's hot paths: `npm run bench [-- SUITE...] [-- --quick] [-- --json FILE]`, where a
-// SUITE is `foundation` (geometry, depth and point-map I/O, box language) or `synth` (the
-// synthetic-world renderer and pipeline); no suite runs them all.
+// SUITE is `foundation` (geometry, depth and point-map I/O, box language), `synth` (the
+// synthetic-world renderer and pipeline), `lift` (the 2D -> 3D lifting pipeline, per stage) or
+// `graph` (the tensor engine: MatMul peak, training step vs tfjs-wasm); no suite runs them all.
+// `--json FILE` writes every figure to FILE; a bare `--json` prints them as one JSON object on the
+// last line of standard output.
 // Each group times a path beside a baseline measured in the same run, sampling them in turns, and
 // prints the median per op with its spread (min, max, interquartile range) and the ratio to the
 // baseline. Absolute times move with the machine; the ratios are what to compare across runs.
@@ -22,12 +25,13 @@ const PRESETS: Readonly<Record<"default" | "quick", HarnessConfig>> = {
   quick: { samples: 5, minSampleMs: 5, warmupMs: 30, minWarmupRuns: 2 },
 };
 
-const SUITES = ["foundation", "synth"] as const;
+const SUITES = ["foundation", "synth", "lift", "graph"] as const;
 type Suite = (typeof SUITES)[number];
-const USAGE = `usage: npm run bench [-- ${SUITES.join("|")} ...] [-- --quick] [-- --json FILE]`;
+const USAGE = `usage: npm run bench [-- ${SUITES.join("|")} ...] [-- --quick] [-- --json [FILE]]`;
 
 interface Options {
   readonly preset: keyof typeof PRESETS;
+  /** Where the JSON report goes: a file, "-" for the last line of standard output, or null. */
   readonly jsonPath: string | null;
   readonly suites: readonly Suite[];
 }
@@ -44,10 +48,15 @@ function parseFlags(argv: readonly string[]): Options {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === "--help" || arg === "-h") {
-      process.stdout.write(`${USAGE}\n  --quick      few short samples (a smoke run)\n  --json FILE  also write the results as JSON\n`);
+      process.stdout.write(
+        `${USAGE}\n  --quick        few short samples (a smoke run)\n  --json FILE    also write the results as JSON to FILE\n` +
+          `  --json         print the results as one JSON object on the last line of standard output\n`,
+      );
       process.exit(0);
     } else if (arg === "--quick") {
       preset = "quick";
+    } else if (arg === "--json" && (argv[i + 1] === undefined || argv[i + 1]!.startsWith("--") || (SUITES as readonly string[]).includes(argv[i + 1]!))) {
+      jsonPath = "-";
     } else if (arg === "--json" || arg.startsWith("--json=")) {
       const value = arg === "--json" ? argv[++i] : arg.slice("--json=".length);
       if (value === undefined || value === "" || value.startsWith("--")) fail(`--json needs a FILE, got ${JSON.stringify(value ?? null)}`);
@@ -105,6 +114,17 @@ async function main(): Promise<void> {
     process.stderr.write("  timing synth renderer and pipeline ...\n");
     synth = await benchSynth(options.preset === "quick" ? { scenes: 8, runs: 3, warmupRuns: 1 } : {});
   }
+  const extra: Record<string, { table: string; figures: Record<string, number | string> }> = {};
+  if (options.suites.includes("lift")) {
+    process.stderr.write("  timing the lifting pipeline ...\n");
+    const { runLiftBench } = await import("./bench/lift.js");
+    extra.lift = await runLiftBench({ quick: options.preset === "quick" });
+  }
+  if (options.suites.includes("graph")) {
+    process.stderr.write("  timing the tensor engine ...\n");
+    const { runGraphBench } = await import("./bench/graph.js");
+    extra.graph = await runGraphBench({ quick: options.preset === "quick" });
+  }
   const seconds = (performance.now() - started) / 1000;
 
   if (results.length > 0) {
@@ -115,6 +135,10 @@ async function main(): Promise<void> {
     console.log("");
     console.log(formatBenchSynth(synth));
   }
+  for (const part of Object.values(extra)) {
+    console.log("");
+    console.log(part.table);
+  }
   console.log("");
   const legend =
     results.length > 0
@@ -124,9 +148,14 @@ async function main(): Promise<void> {
   console.log(`${legend}${seconds.toFixed(1)} s in all; load average now ${loadavg()[0]!.toFixed(2)}.`);
 
   if (options.jsonPath !== null) {
-    const report = { when: new Date().toISOString(), preset: options.preset, config, seed: BENCH_SEED, environment: env, seconds, groups: results, synth };
-    await writeFileAtomic(options.jsonPath, `${JSON.stringify(report, null, 2)}\n`);
-    console.log(`wrote ${options.jsonPath}`);
+    const figures = Object.fromEntries(Object.entries(extra).map(([suite, part]) => [suite, part.figures]));
+    const report = { when: new Date().toISOString(), preset: options.preset, config, seed: BENCH_SEED, environment: env, seconds, groups: results, synth, ...figures };
+    if (options.jsonPath === "-") {
+      console.log(JSON.stringify(report));
+    } else {
+      await writeFileAtomic(options.jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+      console.log(`wrote ${options.jsonPath}`);
+    }
   }
 }
 

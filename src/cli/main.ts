@@ -1,8 +1,10 @@
 import { createRequire } from "node:module";
 import { Command, CommanderError } from "commander";
 import { InputError } from "../errors.js";
+import { registerAskCommand } from "./ask.js";
 import { registerBoxesCommands } from "./boxes.js";
 import { registerFrameCommands } from "./frame.js";
+import { registerLiftCommands } from "./lift.js";
 import { registerEvalCommands } from "./eval.js";
 import { registerQaCommands } from "./qa.js";
 import { registerReasonCommand } from "./reason.js";
@@ -26,9 +28,11 @@ export function buildProgram(io: CliIo): Command {
   registerBoxesCommands(program, io);
   registerFrameCommands(program, io);
   registerSynthCommand(program, io, io.stderrIsTty === true);
+  registerLiftCommands(program, io, io.stderrIsTty === true);
   registerReasonCommand(program, io);
   registerQaCommands(program, io, io.env ?? {});
   registerEvalCommands(program, io, io.env ?? {});
+  registerAskCommand(program, io, io.env ?? {});
   // Subcommands inherit output and exit handling.
   for (const cmd of allCommands(program)) cmd.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride();
   return program;
@@ -55,6 +59,7 @@ export function reportError(err: unknown, io: CliIo): number {
     if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") {
       return EXIT_OK;
     }
+    if (err.code === "n3d.itemsSkipped") return err.exitCode; // n3d lift finished but skipped items (src/cli/lift.ts)
     return err.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
   }
   if (err instanceof InputError) {

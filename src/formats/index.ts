@@ -72,3 +72,25 @@ export {
   type MaskSize,
   type UncompressedRle,
 } from "./coco-rle.js";
+export {
+  annotationRegion,
+  BOX_TOLERANCE_PX,
+  clearAnnotationMask,
+  DATASET_SKIP_REASONS,
+  decodeRleInto,
+  idKey,
+  parseCocoDataset,
+  parseCocoDatasetText,
+  rasterizePolygonsInto,
+  type AnnotatedDataset,
+  type AnnotationRegion,
+  type DatasetAnnotation,
+  type DatasetBox,
+  type DatasetCategory,
+  type DatasetId,
+  type DatasetImage,
+  type DatasetSegmentation,
+  type DatasetSkip,
+  type DatasetSkipReason,
+} from "./coco-dataset.js";
+export { parseCsv, parseOpenImagesBoxes, parseOpenImagesClasses, type OpenImagesOptions } from "./openimages-csv.js";
