@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { InputError } from "../errors.js";
 import { registerAskCommand } from "./ask.js";
 import { registerBoxesCommands } from "./boxes.js";
+import { registerDemoCommand } from "./demo.js";
 import { registerFrameCommands } from "./frame.js";
 import { registerLiftCommands } from "./lift.js";
 import { registerEvalCommands } from "./eval.js";
@@ -25,6 +26,7 @@ export function buildProgram(io: CliIo): Command {
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
+  registerDemoCommand(program, io);
   registerBoxesCommands(program, io);
   registerFrameCommands(program, io);
   registerSynthCommand(program, io, io.stderrIsTty === true);

@@ -28,3 +28,5 @@ export { answerPart, readDirectAnswer } from "./direct-answer.js";
 export { OPTION_LETTERS, pickOption } from "./options.js";
 export { askOverlayBoxes, renderAskOverlay, UNUSED_BOX_COLOR } from "./overlay.js";
 export type { AskOverlayOptions } from "./overlay.js";
+export { DEMO_MIN_PIXELS, DEMO_TYPES, runDemo } from "./demo.js";
+export type { DemoObject, DemoOptions, DemoQuestion, DemoResult, DemoScene } from "./demo.js";
