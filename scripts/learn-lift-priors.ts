@@ -70,7 +70,7 @@ export function priorsSource(priors: LearnedFootprintPriors): string {
     'import type { LearnedFootprintPriors } from "./priors.js";',
     "",
     "export const LEARNED_FOOTPRINT_PRIORS: LearnedFootprintPriors = {",
-    `  source: ${JSON.stringify(priors.source).replace(/"(\w+)":/g, "$1: ")},`,
+    `  source: { script: ${JSON.stringify(priors.source.script)}, seed: ${priors.source.seed}, scenes: ${priors.source.scenes}, objects: ${priors.source.objects} },`,
     `  fallback: ${fmt(priors.fallback)},`,
     "  categories: {",
     ...Object.entries(priors.categories).map(([k, v]) => `    ${/^\w+$/.test(k) ? k : JSON.stringify(k)}: ${fmt(v)},`),

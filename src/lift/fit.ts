@@ -9,12 +9,15 @@ import { predictHiddenExtentM, type FootprintPrior } from "./priors.js";
  * 1. Vertical axis along gravity when the frame gives it (else camera +y): the points are turned
  *    into a gravity-aligned frame G by the smallest rotation taking camera +y onto gravity
  *    ({@link cameraFromGravity}); there an upright object is a box turned only about the vertical.
- * 2. Yaw about the vertical from the footprint: the minimum-area rectangle of the points' horizontal
- *    projections (an L of two visible faces and a single visible face both give the object's own
- *    axes, where PCA of an L gives its diagonal). One side of the minimum-area rectangle lies along
- *    an edge of the convex hull (Freeman and Shapira 1975), so only hull edges are tried; the hull is
- *    the Bentley-Faust-Preparata approximation (64 strips, min and max per strip: O(n), no sort,
- *    off by at most a strip's width).
+ * 2. Yaw about the vertical from the footprint (the points' horizontal projections), by default
+ *    with the closeness criterion of L-shape fitting ({@link closenessYaw}): the visible faces lie
+ *    on the object's rectangle, so the yaw whose rectangle has the points nearest its edges wins;
+ *    a single visible face and an L of two both give the object's own axes, where PCA of an L gives
+ *    its diagonal. The alternative is the minimum-area rectangle ({@link minAreaRectangleYaw}): one
+ *    of its sides lies along a hull edge (Freeman and Shapira 1975), so only hull edges are tried,
+ *    on the Bentley-Faust-Preparata approximate hull (64 strips, min and max per strip: O(n), no
+ *    sort). It is ambiguous for a long face plus a few pixels of a side (a triangle's rectangles
+ *    all have the same area), which is why closeness is the default (numbers in lift.ts).
  * 3. Extents along the rectangle's axes and the vertical from robust percentiles
  *    [p, 100 - p] of the points' coordinates (p = extentPercent for noisy depth,
  *    cleanExtentPercent for clean depth).
@@ -41,6 +44,10 @@ export interface FitOptions {
   readonly useGravity: boolean;
   /** "prior": complete the depth extent from the category prior; "visible": visible extent only. */
   readonly hiddenExtent: "prior" | "visible";
+  /** How the yaw is found from the footprint: "closeness" or "min-area" (see the file comment). */
+  readonly yawMethod: "closeness" | "min-area";
+  /** "closeness": distances below this count as this (metres), so a few points on an edge cannot dominate. */
+  readonly closenessFloorM: number;
 }
 
 /** What {@link fitBox} returns. */
@@ -120,6 +127,66 @@ export function minAreaRectangleYaw(xs: Float64Array, zs: Float64Array, n: numbe
   return bestYaw;
 }
 
+/** Points the closeness search scores at most (a regular subsample of the footprint). */
+export const CLOSENESS_SAMPLES = 128;
+
+/**
+ * Yaw (Box3D convention) of the rectangle whose edges the footprint points (xs[i], zs[i]) hug: the
+ * closeness criterion of L-shape fitting (Zhang et al. 2017, "Efficient L-shape fitting for vehicle
+ * detection using laser scanners"). For a yaw t the points' bounding rectangle along the turned axes
+ * is taken, each point scores 1 / max(distance to the nearest rectangle edge, floorM), and the yaw
+ * with the highest total wins: visible faces lie ON the object's rectangle, so the right yaw puts
+ * many points at distance ~0, even when one face shows only a few pixels (where the minimum-area
+ * rectangle of a long face plus a short stub is ambiguous). Search: 5 degree steps over [0, 90),
+ * then 1 degree steps within 5 degrees of the best, then 0.25 degree steps within 1 degree; on at
+ * most {@link CLOSENESS_SAMPLES} points.
+ */
+export function closenessYaw(xs: Float64Array, zs: Float64Array, n: number, floorM: number): number {
+  if (n < 2) return 0;
+  const step = Math.max(1, Math.ceil(n / CLOSENESS_SAMPLES));
+  const deg = Math.PI / 180;
+  let best = 0;
+  let bestScore = closenessScore(xs, zs, n, step, 0, floorM);
+  const tryYaw = (yaw: number): void => {
+    const score = closenessScore(xs, zs, n, step, yaw, floorM);
+    if (score > bestScore) {
+      bestScore = score;
+      best = yaw;
+    }
+  };
+  for (let k = 1; k < 18; k++) tryYaw(k * 5 * deg);
+  const coarse = best;
+  for (let k = -4; k <= 4; k++) if (k !== 0) tryYaw(coarse + k * deg);
+  const middle = best;
+  for (let k = -3; k <= 3; k++) if (k !== 0) tryYaw(middle + k * 0.25 * deg);
+  return best;
+}
+
+function closenessScore(xs: Float64Array, zs: Float64Array, n: number, step: number, yaw: number, floorM: number): number {
+  const c = Math.cos(yaw);
+  const s = Math.sin(yaw);
+  let aLo = Infinity;
+  let aHi = -Infinity;
+  let bLo = Infinity;
+  let bHi = -Infinity;
+  for (let i = 0; i < n; i += step) {
+    const a = c * xs[i]! - s * zs[i]!;
+    const b = s * xs[i]! + c * zs[i]!;
+    if (a < aLo) aLo = a;
+    if (a > aHi) aHi = a;
+    if (b < bLo) bLo = b;
+    if (b > bHi) bHi = b;
+  }
+  let score = 0;
+  for (let i = 0; i < n; i += step) {
+    const a = c * xs[i]! - s * zs[i]!;
+    const b = s * xs[i]! + c * zs[i]!;
+    const d = Math.min(a - aLo, aHi - a, b - bLo, bHi - b);
+    score += 1 / (d > floorM ? d : floorM);
+  }
+  return score;
+}
+
 /**
  * Bentley-Faust-Preparata approximate convex hull of the first n points: the x range is cut into
  * {@link HULL_STRIPS} strips, each strip contributes its lowest-z and highest-z point, and Andrew's
@@ -197,7 +264,7 @@ export function fitBox(
       z[i] = R[2] * px + R[5] * py + R[8] * pz;
     }
   }
-  const yaw = minAreaRectangleYaw(x, z, n, buffers);
+  const yaw = options.yawMethod === "min-area" ? minAreaRectangleYaw(x, z, n, buffers) : closenessYaw(x, z, n, options.closenessFloorM);
   const c = Math.cos(yaw);
   const s = Math.sin(yaw);
   const { a, b, c: v } = buffers;

@@ -23,35 +23,73 @@ import type { LiftFrame, LiftOutcome, LiftTarget, LiftTimings } from "./types.js
 export interface LiftOptions extends SelectOptions, OutlierOptions, FitOptions, FilterOptions {}
 
 /**
- * The defaults, and why.
+ * The defaults, and why. Numbers are median 3D IoU of the kept objects against the amodal truth,
+ * from `npx tsx scripts/lift-accuracy.ts --compare` (200 synth scenes, 320x240, evaluation seed 7,
+ * 1369 visible objects per condition), written as "exact depth + masks / default noise + masks"
+ * unless another condition is named. With these defaults: 0.733 / 0.541 (boxes only 0.571,
+ * heavy noise 0.339); the naive baseline: 0.228 / 0.194.
  */
 export const DEFAULT_LIFT_OPTIONS: LiftOptions = Object.freeze({
   // Selection.
-  maskBoundary: "keep", // TODO(measure)
+  /** Eroding the mask costs thin and small objects their extent: 0.616 / 0.474 vs 0.733 / 0.541 (heavy 0.344 vs 0.339). */
+  maskBoundary: "keep",
+  /** A 3x3 median of the object's own pixels takes noise and flying pixels out: none 0.456 default, median5 0.545 but slower. */
   depthFilter: "median3",
-  noisyDepthM: 0.002,
-  maxPoints: 2048, // TODO(measure)
+  /** Filter and trim only measurably noisy depth: always (0) costs exact depth 0.673; 2 mm 0.724; 4 mm 0.733, noise unchanged. */
+  noisyDepthM: 0.004,
+  /** 2048 points: 512 gives 0.705 / 0.531, 8192 0.739 / 0.545 at four times the fit cost. */
+  maxPoints: 2048,
+  /** Box only: the central half of the box decides the foreground (0.3: 0.542, 0.7: 0.578 on fewer kept). */
   boxCoreShare: 0.5,
-  boxMinClusterShare: 0.2,
-  boxGateSizeShare: 0.5,
+  /** Box only: the nearest cluster with a third of the core's depths (0.2: 0.565, 0.5: 0.571). */
+  boxMinClusterShare: 0.35,
+  /** Box only: band of a quarter of the object's width around that cluster (0.1: 0.530, 0.5: 0.564, 1.0: 0.518). */
+  boxGateSizeShare: 0.25,
   // Outliers.
+  /**
+   * Largest depth cluster: the best on the median IoU of ALL objects for exact, light and default
+   * noise (0.683 / 0.593 / 0.484), against percentile 2 % (0.677 / 0.587 / 0.473), MAD k = 3
+   * (0.666 / 0.573 / 0.476) and none (0.688 / 0.547 / 0.379); MAD is best only for heavy noise
+   * (0.265 vs 0.262).
+   */
   outlierMethod: "cluster",
+  /** Used by "percentile" only. */
   trimPercent: 2,
+  /** Used by "mad" only. */
   madK: 3,
+  /** 5 cm or 2 % of depth splits an object from what is behind it; 10 cm / 4 % lets flying pixels bridge (0.528 default). */
   clusterGapM: 0.05,
   clusterGapRel: 0.02,
   // Fit.
+  /** Noisy depth: 1 % trimmed at each end (0 %: 0.497 default; 2 %: 0.526; 5 %: 0.440). */
   extentPercent: 1,
+  /** Clean depth: the extremes are the object's (1 %: 0.687 exact). */
   cleanExtentPercent: 0,
+  /** Boxes along gravity, as the truth is (off: 0.537 / 0.420). */
   useGravity: true,
+  /** Complete the unseen depth from the learned priors (visible only: 0.638 / 0.512, boxes only 0.420). */
   hiddenExtent: "prior",
+  /** Closeness beats the minimum-area rectangle on clean depth (0.699 / 0.550) and ties under noise. */
+  yawMethod: "closeness",
+  /** 1 cm (3 cm: 0.724 / 0.549; 3 mm: 0.731 / 0.537). */
+  closenessFloorM: 0.01,
   // Filters.
+  /**
+   * 20 px: below it the mask is a few pixels of a far object whose fit is noise (rejected median
+   * IoU 0.279 exact, 0.029 default). 40 px raises kept IoU to 0.754 / 0.566 but keeps only 72 %.
+   */
   minMaskAreaPx: 20,
+  /** A 2D box over 80 % of the image is a wall-like region or an object cut on all sides (not seen in synth). */
   maxImageShare: 0.8,
+  /** Fewer than 10 depth pixels cannot place three extents. */
   minValidPixels: 10,
+  /** Closer than 10 cm is inside a sensor's minimum range. */
   minDepthM: 0.1,
+  /** Farther than 40 m a depth error of a per cent is metres (synth's outdoor scenes end at 40 m). */
   maxDepthM: 40,
+  /** Cut on over 70 % of a side: rejected median IoU 0.476 vs 0.733 kept; 0.5 rejects more good boxes, 0.9 keeps worse ones (0.725). */
   maxBorderCutShare: 0.7,
+  /** Sizes outside the category's plausible range are wrong fits (rejected median IoU 0.108 default; off: 0.526 default, 0.303 heavy). */
   checkSize: true,
 } satisfies LiftOptions);
 
@@ -82,6 +120,8 @@ const CHECKS: Readonly<Record<keyof LiftOptions, Check>> = {
   cleanExtentPercent: number(0, 50, false, true),
   useGravity: boolean,
   hiddenExtent: oneOf(["prior", "visible"]),
+  yawMethod: oneOf(["closeness", "min-area"]),
+  closenessFloorM: number(0, 10, true),
   minMaskAreaPx: number(0, Infinity, false, true),
   maxImageShare: number(0, 1, true),
   minValidPixels: number(0, Infinity, false, true),
@@ -148,9 +188,7 @@ export function liftObject(frame: LiftFrame, target: LiftTarget, options: LiftOp
   const sampledPoints = n;
   if (n > 0) {
     const { x, y, z, a } = buffers;
-    a.set(z.subarray(0, n));
-    const sorted = a.subarray(0, n).sort();
-    const { lo, hi } = depthInlierRange(sorted, n, o);
+    const { lo, hi } = inlierRange(z, n, a, o);
     let k = 0;
     for (let i = 0; i < n; i++) {
       const zi = z[i]!;
@@ -193,6 +231,26 @@ export function liftObject(frame: LiftFrame, target: LiftTarget, options: LiftOp
   }
   const common = { box, pixelSource: selection.source, pixelsSelected: selection.validPx, pointsUsed: validPx, extentMethod };
   return failure === null ? { ...common, verdict: "kept" } : { ...common, verdict: "rejected", reason: failure.reason, detail: failure.detail };
+}
+
+/** Depths the outlier stage sorts at most (a regular subsample of the points). */
+export const OUTLIER_SAMPLES = 512;
+
+/**
+ * The depth interval to keep (outliers.ts), decided on a regular subsample of at most
+ * OUTLIER_SAMPLES depths: sorting is the stage's cost and the statistics need no more. For
+ * "cluster" the interval is widened by one gap at each end, so points of the full set that sit
+ * within a gap of the subsample's cluster (and so belong to it) are kept. `scratch` receives the
+ * sorted subsample.
+ */
+function inlierRange(z: Float64Array, n: number, scratch: Float64Array, o: LiftOptions): { lo: number; hi: number } {
+  const step = Math.max(1, Math.ceil(n / OUTLIER_SAMPLES));
+  let m = 0;
+  for (let i = 0; i < n; i += step) scratch[m++] = z[i]!;
+  const range = depthInlierRange(scratch.subarray(0, m).sort(), m, o);
+  if (o.outlierMethod !== "cluster" || step === 1) return range;
+  const gap = (d: number): number => Math.max(o.clusterGapM, o.clusterGapRel * d);
+  return { lo: range.lo - gap(range.lo), hi: range.hi + gap(range.hi) };
 }
 
 /** Cheap structural checks (lengths, intrinsics, box, gravity); pixel values are not scanned. */

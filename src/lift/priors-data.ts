@@ -5,7 +5,7 @@
 import type { LearnedFootprintPriors } from "./priors.js";
 
 export const LEARNED_FOOTPRINT_PRIORS: LearnedFootprintPriors = {
-  source: {script: "scripts/learn-lift-priors.ts",seed: 1001,scenes: 600,objects: 3801},
+  source: { script: "scripts/learn-lift-priors.ts", seed: 1001, scenes: 600, objects: 3801 },
   fallback: { shortPerHeight: 0.5751, longPerHeight: 0.7818, count: 3801 },
   categories: {
     backpack: { shortPerHeight: 0.4621, longPerHeight: 0.7072, count: 183 },

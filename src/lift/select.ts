@@ -368,7 +368,7 @@ function borderCutShare(rect: PixelRect, frame: LiftFrame, mask: Uint8Array | nu
  * from their (filtered) depths in buffers.z: pinhole back-projection of planar depth,
  * x = (u - cx) / fx * z, y = (v - cy) / fy * z (geometry's backProject, inlined for speed; the test
  * checks the two agree), or, when the frame has a point map, its point scaled along its ray to the
- * filtered depth. A point-map pixel with a non-finite x or y is dropped. Returns the number of
+ * filtered depth. A point-map pixel without a finite point (z > 0) is dropped. Returns the number of
  * points written (the selected pixels are compacted to match).
  */
 export function backProjectSelection(frame: LiftFrame, count: number, buffers: LiftBuffers): number {
@@ -382,7 +382,7 @@ export function backProjectSelection(frame: LiftFrame, count: number, buffers: L
       const px = points[3 * i]!;
       const py = points[3 * i + 1]!;
       const pz = points[3 * i + 2]!;
-      if (!Number.isFinite(px) || !Number.isFinite(py)) continue;
+      if (!Number.isFinite(px) || !Number.isFinite(py) || !(pz > 0 && pz < Infinity)) continue;
       const scale = z[j]! / pz;
       x[k] = px * scale;
       y[k] = py * scale;
