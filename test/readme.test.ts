@@ -21,14 +21,22 @@ function shellLines(): string[] {
   );
 }
 
-/** Split a command line into argv (the README uses no quoting); what follows --out goes to a temp folder. */
-function argvOf(line: string): string[] {
-  const argv = line.split(/\s+/);
-  return argv.map((a, i) => (argv[i - 1] === "--out" ? join(out, a) : a));
+/**
+ * Split a command line into argv: words split on spaces, a double-quoted word kept whole (the README
+ * uses no other quoting or escapes); what follows --out goes to a temp folder.
+ */
+export function argvOf(line: string, outDir = out): string[] {
+  const argv = [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+  return argv.map((a, i) => (argv[i - 1] === "--out" ? join(outDir, a) : a));
 }
 
 describe("README", () => {
   const lines = shellLines();
+
+  it("splits quoted arguments as a shell would", () => {
+    expect(argvOf('ask --image a.png "Is the chair taller than the table?" --json', "/o")).toEqual(["ask", "--image", "a.png", "Is the chair taller than the table?", "--json"]);
+    expect(argvOf("synth --out x --count 2", "/o")).toEqual(["synth", "--out", join("/o", "x"), "--count", "2"]);
+  });
 
   it("starts with the install-and-run command and the test command", () => {
     expect(lines[0]).toMatch(/^npm ci && npx n3d /);
