@@ -10,6 +10,8 @@ import { registerEvalCommands } from "./eval.js";
 import { registerQaCommands } from "./qa.js";
 import { registerReasonCommand } from "./reason.js";
 import { registerSynthCommand } from "./synth.js";
+import { registerTrainCommand } from "./train.js";
+import { registerGroundCommand } from "./ground.js";
 import { processIo } from "./io.js";
 import type { CliIo } from "./io.js";
 
@@ -35,6 +37,8 @@ export function buildProgram(io: CliIo): Command {
   registerQaCommands(program, io, io.env ?? {});
   registerEvalCommands(program, io, io.env ?? {});
   registerAskCommand(program, io, io.env ?? {});
+  registerTrainCommand(program, io, io.stderrIsTty === true);
+  registerGroundCommand(program, io, io.stderrIsTty === true);
   // Subcommands inherit output and exit handling.
   for (const cmd of allCommands(program)) cmd.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride();
   return program;
