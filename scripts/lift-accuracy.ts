@@ -1,6 +1,7 @@
 // Accuracy (and speed) of 2D -> 3D lifting on synthetic scenes with exact amodal 3D truth.
 //
 //   npx tsx scripts/lift-accuracy.ts [--scenes N] [--seed S] [--out FILE] [--compare] [--no-speed] [--disk]
+//                                    [--quick VARIANT_REGEX]
 //
 // Scenes are made exactly as `n3d synth` / writeSynthDataset makes them (same layout, renderer,
 // annotations, sensor noise and seeds: scene i of run seed S uses deriveSeed(S, i)), but in memory:
@@ -12,10 +13,12 @@
 //
 // Every visible annotated object is lifted with liftObject (ours) and liftNaive (the baseline) and
 // compared with the amodal truth `bbox3d` by exact yawed 3D IoU and centre error. Conditions: exact
-// depth with masks, exact depth with boxes only, the light / default / heavy noise presets with
-// masks, and focal-length errors of +-5 % and +-10 % (exact depth, masks). `--compare` also runs
+// depth with masks, exact depth and default noise with boxes only, the light / default / heavy
+// noise presets with masks, and focal-length errors of +-5 % and +-10 % (exact depth, masks). `--compare` also runs
 // the option variants that chose DEFAULT_LIFT_OPTIONS. Speed: liftObject alone on 640x480 frames
-// with 8 objects each.
+// with 8 objects each. The box-only selection is also scored against the visible masks (precision,
+// recall, what the wrong pixels are, and where the IoU is lost against lifting with the mask).
+// `--quick REGEX` prints only the variants whose name matches and that diagnostic (experiments).
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -39,6 +42,8 @@ import {
 } from "../src/synth/index.js";
 import { DEFAULT_LIFT_OPTIONS, liftObject, resolveLiftOptions, type LiftOptions } from "../src/lift/lift.js";
 import { liftNaive } from "../src/lift/naive.js";
+import { LiftBuffers } from "../src/lift/buffers.js";
+import { pixelRect, selectPixels } from "../src/lift/select.js";
 import type { LiftFrame, LiftOutcome, LiftTimings } from "../src/lift/types.js";
 
 /** Evaluation seed; scripts/learn-lift-priors.ts trains on a different run seed (checked there). */
@@ -123,6 +128,7 @@ interface Condition {
 const CONDITIONS: readonly Condition[] = [
   { name: "exact depth + masks", noise: "none", masks: true, focalScale: 1 },
   { name: "exact depth + boxes only", noise: "none", masks: false, focalScale: 1 },
+  { name: "default noise + boxes only", noise: "default", masks: false, focalScale: 1 },
   { name: "light noise + masks", noise: "light", masks: true, focalScale: 1 },
   { name: "default noise + masks", noise: "default", masks: true, focalScale: 1 },
   { name: "heavy noise + masks", noise: "heavy", masks: true, focalScale: 1 },
@@ -322,6 +328,28 @@ const VARIANTS: readonly (readonly [string, Partial<LiftOptions>])[] = [
   ["box gate 1.0", { boxGateSizeShare: 1 }],
   ["box min cluster 0.2", { boxMinClusterShare: 0.2 }],
   ["box min cluster 0.5", { boxMinClusterShare: 0.5 }],
+  ["box support: off", { boxSupportTolM: 0 }],
+  ["box support: 1 cm", { boxSupportTolM: 0.01 }],
+  ["box support: 3 cm", { boxSupportTolM: 0.03 }],
+  ["box support: 5 cm", { boxSupportTolM: 0.05 }],
+  ["box support: noisy 2 cm", { boxNoisySupportTolM: 0.02 }],
+  ["box support: noisy 5 cm", { boxNoisySupportTolM: 0.05 }],
+  ["box clean gate 0.25", { boxCleanGateSizeShare: 0.25 }],
+  ["box clean gate 0.75", { boxCleanGateSizeShare: 0.75 }],
+  ["box clean gate 1.0", { boxCleanGateSizeShare: 1 }],
+  ["box extents: p0.5", { boxExtentPercent: 0.5 }],
+  ["box extents: p2", { boxExtentPercent: 2 }],
+  ["box extents: p3", { boxExtentPercent: 3 }],
+  ["box extents: p5", { boxExtentPercent: 5 }],
+  ["box clean extents: p0", { boxCleanExtentPercent: 0 }],
+  ["box clean extents: p2", { boxCleanExtentPercent: 2 }],
+  ["box touch margin 0 (outermost line)", { boxTouchMargin: 0 }],
+  ["box touch margin 0.05", { boxTouchMargin: 0.05 }],
+  ["box touch margin 0.2", { boxTouchMargin: 0.2 }],
+  ["box touch: off", { boxTouchShare: 0 }],
+  ["box touch: 0.03", { boxTouchShare: 0.03 }],
+  ["box touch: 0.05", { boxTouchShare: 0.05 }],
+  ["box touch: 0.2", { boxTouchShare: 0.2 }],
   ["box core 0.3", { boxCoreShare: 0.3 }],
   ["box core 0.7", { boxCoreShare: 0.7 }],
   ["truncation: cut share 0.5", { maxBorderCutShare: 0.5 }],
@@ -331,13 +359,17 @@ const VARIANTS: readonly (readonly [string, Partial<LiftOptions>])[] = [
   ["no filters", { minMaskAreaPx: 0, maxImageShare: 1, minValidPixels: 0, minDepthM: 0, maxDepthM: 1e9, maxBorderCutShare: 1, checkSize: false }],
 ];
 
-function compareTable(data: Data): string {
-  const shown = CONDITIONS.slice(0, 5);
+/** The conditions the variant table shows. */
+const COMPARED = ["exact depth + masks", "exact depth + boxes only", "default noise + boxes only", "light noise + masks", "default noise + masks", "heavy noise + masks"];
+
+function compareTable(data: Data, include: (name: string) => boolean = () => true): string {
+  const shown = COMPARED.map((name) => CONDITIONS.find((c) => c.name === name)!);
   const lines = [
     `| variant | ${shown.map((c) => `${c.name}: median IoU kept / all / kept share`).join(" | ")} |`,
     `|---|${shown.map(() => "---:").join("|")}|`,
   ];
   for (const [name, partial] of VARIANTS) {
+    if (!include(name)) continue;
     const options = resolveLiftOptions(partial);
     const cells = shown.map((c) => {
       const s = summarize(runCondition(data, c, ours(options)));
@@ -346,6 +378,90 @@ function compareTable(data: Data): string {
     lines.push(`| ${name} | ${cells.join(" | ")} |`);
   }
   return lines.join("\n");
+}
+
+// Box-only selection against the mask
+
+/**
+ * How well the box-only selection (default options) finds the object: precision = share of the
+ * sampled pixels inside the object's visible mask, recall = share of the mask's valid-depth pixels
+ * on the same sampling grid that were selected; medians over objects of the given noise's frames.
+ */
+function selectionDiagnostic(data: Data, noise: string): string {
+  const frames = data.frames.get(`${noise}@1`)!;
+  const buffers = new LiftBuffers();
+  const precision: number[] = [];
+  const recall: number[] = [];
+  let wrongObject = 0;
+  let wrongBackground = 0;
+  let wrongLow = 0;
+  const lossBy = [0, 0, 0, 0];
+  const errs = [0, 1].map(() => Array.from({ length: 8 }, () => [] as number[]));
+  const countBy = [0, 0, 0, 0];
+  data.objects.forEach((objects, s) => {
+    const frame = frames[s]!;
+    const ids = data.scenes[s]!.rendered.objectIndex;
+    const g = frame.gravity ?? [0, 1, 0];
+    const { fx, fy, cx, cy } = frame.intrinsics;
+    const height = (i: number): number => {
+      const u = i % frame.size.width;
+      const v = (i - u) / frame.size.width;
+      const z = frame.depthM[i]!;
+      return g[0] * ((u - cx) / fx) * z + g[1] * ((v - cy) / fy) * z + g[2] * z;
+    };
+    const { width } = frame.size;
+    for (const o of objects) {
+      const sel = selectPixels(frame, { label: o.label, bbox2d: o.bbox2d }, DEFAULT_LIFT_OPTIONS, buffers);
+      if (sel.sampled === 0) continue;
+      let hit = 0;
+      let bottom = -Infinity;
+      for (let j = 0; j < sel.sampled; j++) if (o.mask[buffers.pixelIndex[j]!] !== 0) bottom = Math.max(bottom, height(buffers.pixelIndex[j]!));
+      for (let j = 0; j < sel.sampled; j++) {
+        const i = buffers.pixelIndex[j]!;
+        if (o.mask[i] !== 0) hit++;
+        else if (ids[i]! >= 0) wrongObject++;
+        else {
+          wrongBackground++;
+          if (height(i) > bottom - 0.03) wrongLow++;
+        }
+      }
+      const rect = pixelRect(o.bbox2d, width, frame.size.height);
+      let onGrid = 0;
+      if (rect) {
+        for (let v = rect.v0; v <= rect.v1; v += sel.stride) {
+          for (let u = rect.u0; u <= rect.u1; u += sel.stride) {
+            const i = v * width + u;
+            if (o.mask[i] !== 0 && frame.depthM[i]! > 0) onGrid++;
+          }
+        }
+      }
+      precision.push(hit / sel.sampled);
+      if (onGrid > 0) recall.push(hit / onGrid);
+      const target = { label: o.label, bbox2d: o.bbox2d };
+      const byBox = liftObject(frame, target);
+      const byMask = liftObject(frame, { ...target, mask: o.mask });
+      const loss = (byMask.box ? iou3d(byMask.box, o.truth) : 0) - (byBox.box ? iou3d(byBox.box, o.truth) : 0);
+      const p = hit / sel.sampled;
+      const r = onGrid > 0 ? hit / onGrid : 0;
+      const group = p < 0.8 && r < 0.8 ? 3 : p < 0.8 ? 1 : r < 0.8 ? 2 : 0;
+      lossBy[group]! += loss;
+      countBy[group]!++;
+      for (const [k, out] of [[0, byBox], [1, byMask]] as const) {
+        if (!out.box || out.verdict !== "kept") continue;
+        for (let a = 0; a < 3; a++) errs[k]![a]!.push(Math.abs(Math.log(out.box.size[a]! / o.truth.size[a]!)));
+        errs[k]![3]!.push(centerOffset3d(out.box, o.truth));
+        errs[k]![4]!.push(Math.abs(out.box.center[2] - o.truth.center[2]));
+        errs[k]![5]!.push(Math.abs(out.box.center[1] - o.truth.center[1]));
+        errs[k]![6]!.push(Math.log(out.box.size[0] / o.truth.size[0]));
+        errs[k]![7]!.push(Math.log(out.box.size[2] / o.truth.size[2]));
+      }
+    }
+  });
+  const below = (xs: number[], t: number) => xs.filter((x) => x < t).length / xs.length;
+  const wrong = wrongObject + wrongBackground;
+  const groups = ["precision and recall >= 0.8", "precision < 0.8", "recall < 0.8", "both < 0.8"];
+  const lossText = groups.map((g, k) => `${g}: ${countBy[k]} objects, IoU loss vs mask ${lossBy[k]!.toFixed(1)}`).join("; ");
+  return `- box selection, noise ${noise}: wrong pixels: other objects ${pc(wrongObject / wrong)}, background ${pc(wrongBackground / wrong)} (within 3 cm of the object's bottom or lower: ${pc(wrongLow / wrong)}); median precision ${f3(median(precision))} (mean ${f3(mean(precision))}, < 0.8: ${pc(below(precision, 0.8))}), median recall ${f3(median(recall))} (mean ${f3(mean(recall))}, < 0.8: ${pc(below(recall, 0.8))})\n  - ${lossText}\n  - median |log size ratio| x/y/z, centre err, |dz|, |dy| (m), signed log x, z, box vs mask: ${errs.map((e) => e.map((xs) => f3(median(xs))).join(" / ")).join("  vs  ")}`;
 }
 
 // Speed
@@ -439,10 +555,12 @@ interface Flags {
   compare: boolean;
   speed: boolean;
   disk: boolean;
+  /** Only the variant table (variants whose name matches) and the box-selection diagnostic: for quick experiments. */
+  quick: RegExp | null;
 }
 
 function parseFlags(argv: readonly string[]): Flags {
-  const flags: Flags = { scenes: 200, seed: EVAL_SEED, out: null, compare: false, speed: true, disk: false };
+  const flags: Flags = { scenes: 200, seed: EVAL_SEED, out: null, compare: false, speed: true, disk: false, quick: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = (): string => {
@@ -456,7 +574,8 @@ function parseFlags(argv: readonly string[]): Flags {
     else if (arg === "--compare") flags.compare = true;
     else if (arg === "--no-speed") flags.speed = false;
     else if (arg === "--disk") flags.disk = true;
-    else throw new Error(`unknown flag ${arg}; usage: lift-accuracy.ts [--scenes N] [--seed S] [--out FILE] [--compare] [--no-speed] [--disk]`);
+    else if (arg === "--quick") flags.quick = new RegExp(value());
+    else throw new Error(`unknown flag ${arg}; usage: lift-accuracy.ts [--scenes N] [--seed S] [--out FILE] [--compare] [--no-speed] [--disk] [--quick VARIANT_REGEX]`);
   }
   if (!(flags.scenes >= 1)) throw new Error(`--scenes must be >= 1`);
   return flags;
@@ -467,6 +586,12 @@ async function main(): Promise<void> {
   const size = { width: 320, height: 240 };
   const t0 = performance.now();
   const data = buildData(flags.scenes, flags.seed, size);
+  if (flags.quick) {
+    const pattern = flags.quick;
+    const report = [compareTable(data, (name) => pattern.test(name)), ``, selectionDiagnostic(data, "none"), selectionDiagnostic(data, "default")].join("\n");
+    process.stdout.write(`${report}\n\nTotal time ${((performance.now() - t0) / 1000).toFixed(1)} s.\n`);
+    return;
+  }
   const { text, perCondition } = mainTable(data, DEFAULT_LIFT_OPTIONS);
   const main = perCondition.get(CONDITIONS[0]!.name)!;
   const parts = [
@@ -490,6 +615,7 @@ async function main(): Promise<void> {
     ``,
     rejectionTable(perCondition.get("default noise + masks")!),
   ];
+  parts.push(``, `## Box-only selection against the visible mask (default options)`, ``, selectionDiagnostic(data, "none"), selectionDiagnostic(data, "default"));
   if (flags.compare) parts.push(``, `## Option variants (ours; median IoU of the kept objects / of all objects / kept share)`, ``, compareTable(data));
   if (flags.speed) {
     parts.push(``, `## Speed (liftObject only, 640x480, 8 objects per image, default noise, one core)`, ``);

@@ -14,7 +14,7 @@ import { LiftBuffers } from "./buffers.js";
 import { cameraFromGravity, closenessYaw, fitBox, minAreaRectangleYaw, type FitOptions } from "./fit.js";
 import { predictHiddenExtentM, type FootprintPrior } from "./priors.js";
 
-const EXACT: FitOptions = { extentPercent: 0, cleanExtentPercent: 0, useGravity: true, hiddenExtent: "visible", yawMethod: "min-area", closenessFloorM: 0.01 };
+const EXACT: FitOptions = { extentPercent: 0, cleanExtentPercent: 0, boxExtentPercent: 0, boxCleanExtentPercent: 0, useGravity: true, hiddenExtent: "visible", yawMethod: "min-area", closenessFloorM: 0.01 };
 const SQUARE: FootprintPrior = { shortPerHeight: 0.5, longPerHeight: 0.5, count: 0 };
 
 /**
@@ -65,7 +65,7 @@ describe("fitBox", () => {
   it("gives back a yawed box exactly from points all over its surface", () => {
     const truth = { center: [0.4, 0.2, 3] as Vec3, size: [0.8, 0.5, 1.2] as Vec3, yaw: 0.3 };
     const points = surfacePoints(truth.center, truth.size, rotationY(truth.yaw));
-    const fit = fitBox(points.length, load(points), undefined, SQUARE, false, EXACT);
+    const fit = fitBox(points.length, load(points), undefined, SQUARE, 0, EXACT);
     expect(iou3d(fit.box, truth)).toBeGreaterThan(0.999);
     fit.box.center.forEach((c, k) => expect(c).toBeCloseTo(truth.center[k]!, 9));
     expect(fit.box.yaw).toBeCloseTo(truth.yaw, 9);
@@ -77,7 +77,7 @@ describe("fitBox", () => {
     for (const yaw of [-0.6, -0.2, 0.35, 0.7]) {
       const truth = { center: [-0.3, 0.4, 2.5] as Vec3, size: [1.0, 0.6, 0.7] as Vec3, yaw };
       const points = surfacePoints(truth.center, truth.size, rotationY(yaw), facingCamera, 25);
-      const fit = fitBox(points.length, load(points), undefined, SQUARE, false, EXACT);
+      const fit = fitBox(points.length, load(points), undefined, SQUARE, 0, EXACT);
       const expected = enclosingYawBox({ center: truth.center, size: truth.size, rotation: rotationY(yaw) });
       expect(fit.box.yaw).toBeCloseTo(expected.yaw, 6);
       expect(iou3d(fit.box, truth)).toBeGreaterThan(0.99);
@@ -92,8 +92,32 @@ describe("fitBox", () => {
     const size: Vec3 = [0.9, 0.7, 0.5];
     const truth = enclosingYawBox({ center, size, rotation });
     const points = surfacePoints(center, size, rotation, facingCamera, 25);
-    const withGravity = fitBox(points.length, load(points), gravity, SQUARE, false, EXACT);
+    const withGravity = fitBox(points.length, load(points), gravity, SQUARE, 0, EXACT);
     expect(iou3d(withGravity.box, truth)).toBeGreaterThan(0.999);
+  });
+
+  it("extends the bottom down to a support plane found below the points, along gravity only", () => {
+    const camera = rotationX(-0.3);
+    const rotation = mulMat3(camera, rotationY(0.2));
+    const gravity = mulMat3Vec(camera, [0, 1, 0]);
+    const center: Vec3 = [0.1, 0.4, 2.5];
+    const size: Vec3 = [0.6, 0.5, 0.4];
+    const truth = enclosingYawBox({ center, size, rotation });
+    // Everything but the lowest 10 cm of the box (the floor band that dropSupportPlane removed).
+    const points = surfacePoints(center, size, rotation, () => true, 25).filter((p) => {
+      const h = p[0] * gravity[0] + p[1] * gravity[1] + p[2] * gravity[2];
+      const hc = center[0] * gravity[0] + center[1] * gravity[1] + center[2] * gravity[2];
+      return h <= hc + size[1] / 2 - 0.1;
+    });
+    const bottom = center[0] * gravity[0] + center[1] * gravity[1] + center[2] * gravity[2] + size[1] / 2;
+    const cut = fitBox(points.length, load(points), gravity, SQUARE, 0, EXACT);
+    const supported = fitBox(points.length, load(points), gravity, SQUARE, 0, EXACT, bottom);
+    expect(iou3d(cut.box, truth)).toBeLessThan(0.9);
+    expect(iou3d(supported.box, truth)).toBeGreaterThan(0.999);
+    // Without gravity the height is not along it, so the support is ignored.
+    const noGravity = fitBox(points.length, load(points), gravity, SQUARE, 0, { ...EXACT, useGravity: false }, bottom);
+    const noGravityCut = fitBox(points.length, load(points), gravity, SQUARE, 0, { ...EXACT, useGravity: false });
+    expect(noGravity.box).toEqual(noGravityCut.box);
   });
 
   it("completes a tilted object's hidden depth along its own axis only when it knows gravity", () => {
@@ -107,8 +131,8 @@ describe("fitBox", () => {
     const localFront = mulMat3Vec(rotation, [0, 0, -1]);
     const front = surfacePoints(center, size, rotation, (n) => n[0] === localFront[0] && n[1] === localFront[1] && n[2] === localFront[2], 25);
     const prior: FitOptions = { ...EXACT, hiddenExtent: "prior" };
-    const withGravity = fitBox(front.length, load(front), gravity, SQUARE, false, prior);
-    const without = fitBox(front.length, load(front), gravity, SQUARE, false, { ...prior, useGravity: false });
+    const withGravity = fitBox(front.length, load(front), gravity, SQUARE, 0, prior);
+    const without = fitBox(front.length, load(front), gravity, SQUARE, 0, { ...prior, useGravity: false });
     expect(iou3d(withGravity.box, truth)).toBeGreaterThan(0.999);
     expect(iou3d(without.box, truth)).toBeLessThan(0.9);
   });
@@ -117,11 +141,11 @@ describe("fitBox", () => {
     const center: Vec3 = [0, 0, 2];
     const size: Vec3 = [0.6, 0.8, 0.5];
     const front = surfacePoints(center, size, rotationY(0), (n) => n[2] < -0.5); // only the face at z = 1.75
-    const visible = fitBox(front.length, load(front), undefined, SQUARE, false, EXACT);
+    const visible = fitBox(front.length, load(front), undefined, SQUARE, 0, EXACT);
     expect(visible.extentMethod).toBe("visible");
     expect(visible.box.size[2]).toBeCloseTo(0, 9);
 
-    const completed = fitBox(front.length, load(front), undefined, SQUARE, false, { ...EXACT, hiddenExtent: "prior" });
+    const completed = fitBox(front.length, load(front), undefined, SQUARE, 0, { ...EXACT, hiddenExtent: "prior" });
     const hidden = predictHiddenExtentM(SQUARE, 0.6, 0.8);
     expect(completed.extentMethod).toBe("prior");
     expect(completed.visibleDepthM).toBeCloseTo(0, 9);
@@ -135,8 +159,8 @@ describe("fitBox", () => {
     const truth = { center: [0, 0, 3] as Vec3, size: [1, 1, 1] as Vec3, yaw: 0 };
     const points = surfacePoints(truth.center, truth.size, rotationY(0));
     const options: FitOptions = { ...EXACT, extentPercent: 25 }; // past the 1/6 of points on each x face
-    const clean = fitBox(points.length, load(points), undefined, SQUARE, false, options);
-    const noisy = fitBox(points.length, load(points), undefined, SQUARE, true, options);
+    const clean = fitBox(points.length, load(points), undefined, SQUARE, 0, options);
+    const noisy = fitBox(points.length, load(points), undefined, SQUARE, options.extentPercent, options);
     expect(clean.box.size[0]).toBeCloseTo(1, 9);
     expect(noisy.box.size[0]).toBeLessThan(0.99);
   });

@@ -40,6 +40,9 @@ export interface FitOptions {
   readonly extentPercent: number;
   /** The same for an object whose depth is clean: its extremes are the object's. */
   readonly cleanExtentPercent: number;
+  /** The same two for box-only selections, whose points hold some background at the object's depth. */
+  readonly boxExtentPercent: number;
+  readonly boxCleanExtentPercent: number;
   /** Fit with the vertical along the frame's gravity when it has one (else camera +y). */
   readonly useGravity: boolean;
   /** "prior": complete the depth extent from the category prior; "visible": visible extent only. */
@@ -240,16 +243,20 @@ function approximateHull(xs: Float64Array, zs: Float64Array, n: number, buffers:
 /**
  * Fit a box to the first n (>= 1) camera-frame points in buffers.x/y/z (overwritten with their G
  * frame coordinates). `gravity` is the frame's gravity (camera frame, unit, down) or undefined;
- * `prior` the category's footprint prior; `noisy` whether the points' depth counts as noisy
- * (SelectOptions.noisyDepthM; it picks the extent percentile). See the file comment for the steps.
+ * `prior` the category's footprint prior; `extentPercent` the percentile p of the extents
+ * (options.extentPercent for noisy depth, cleanExtentPercent for clean; lift.ts picks);
+ * `supportHeightM` the height along gravity (G-frame y, metres) of the plane the object stands on
+ * when one was found (outliers.ts, dropSupportPlane), to which the box's bottom is extended (used
+ * only in a gravity-aligned fit). See the file comment for the steps.
  */
 export function fitBox(
   n: number,
   buffers: LiftBuffers,
   gravity: Vec3 | undefined,
   prior: FootprintPrior,
-  noisy: boolean,
+  extentPercent: number,
   options: FitOptions,
+  supportHeightM: number | null = null,
 ): FitResult {
   const { x, y, z } = buffers;
   const R = options.useGravity && gravity !== undefined ? cameraFromGravity(gravity) : null;
@@ -273,10 +280,12 @@ export function fitBox(
     b[i] = s * x[i]! + c * z[i]!;
     v[i] = y[i]!;
   }
-  const p = noisy ? options.extentPercent : options.cleanExtentPercent;
+  const p = extentPercent;
   const [aLo, aHi] = robustRange(a, n, p);
   let [bLo, bHi] = robustRange(b, n, p);
-  const [yLo, yHi] = robustRange(v, n, p);
+  const [yLo, yHiSeen] = robustRange(v, n, p);
+  // G's +y is gravity, so a support plane's height is a G y: the object reaches down to it.
+  const yHi = supportHeightM !== null && R !== null ? Math.max(yHiSeen, supportHeightM) : yHiSeen;
 
   // Which horizontal box axis points away from the camera: the one more aligned with the ray to
   // the rectangle's centre (G frame, camera at the origin).

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { createRng } from "../random.js";
 import {
   depthInlierRange,
+  dropSupportPlane,
+  isDepthGap,
   largestDepthCluster,
   medianSorted,
   nearestSubstantialCluster,
@@ -12,7 +14,15 @@ import {
 } from "./outliers.js";
 
 const sorted = (xs: readonly number[]): Float64Array => Float64Array.from(xs).sort();
-const OPTIONS: OutlierOptions = { outlierMethod: "cluster", trimPercent: 5, madK: 3, clusterGapM: 0.05, clusterGapRel: 0.02 };
+const OPTIONS: OutlierOptions = {
+  outlierMethod: "cluster",
+  trimPercent: 5,
+  madK: 3,
+  clusterGapM: 0.05,
+  clusterGapRel: 0.02,
+  boxSupportTolM: 0.02,
+  boxNoisySupportTolM: 0.03,
+};
 
 /** An object's depths: 200 values spread over 2.0 ... 2.3 m, plus 6 background values at 5 m and two flying pixels. */
 function objectWithOutliers(): Float64Array {
@@ -109,5 +119,69 @@ describe("depthInlierRange", () => {
 
   it("none: keeps everything", () => {
     expect(kept({ outlierMethod: "none" }).length).toBe(n);
+  });
+});
+
+describe("isDepthGap", () => {
+  it("splits at the larger of the absolute and the relative gap", () => {
+    expect(isDepthGap(1, 1.06, 0.05, 0.02)).toBe(true);
+    expect(isDepthGap(1, 1.04, 0.05, 0.02)).toBe(false);
+    expect(isDepthGap(5, 5.09, 0.05, 0.02)).toBe(false); // 2 % of 5.09 m is 10 cm
+    expect(isDepthGap(5, 5.11, 0.05, 0.02)).toBe(true);
+  });
+});
+
+describe("dropSupportPlane", () => {
+  /** An object's front face (y 0.1 ... 0.5 m, camera +y down) on a floor at y = 0.5 seen beside it. */
+  function objectOnFloor(): { x: Float64Array; y: Float64Array; z: Float64Array; n: number; objectAbove: number } {
+    const xs: number[] = [];
+    const ys: number[] = [];
+    const zs: number[] = [];
+    let objectAbove = 0;
+    for (let i = 0; i <= 20; i++) {
+      for (let j = 0; j <= 20; j++) {
+        const y = 0.1 + (0.4 * j) / 20;
+        xs.push(-0.2 + (0.4 * i) / 20);
+        ys.push(y);
+        zs.push(2);
+        if (y <= 0.48 + 1e-12) objectAbove++;
+      }
+    }
+    for (let i = 0; i < 50; i++) {
+      xs.push(0.3 + 0.01 * (i % 10));
+      ys.push(0.5);
+      zs.push(1.9 + 0.01 * Math.floor(i / 10));
+    }
+    return { x: Float64Array.from(xs), y: Float64Array.from(ys), z: Float64Array.from(zs), n: xs.length, objectAbove };
+  }
+
+  it("drops the points within the tolerance of the lowest height along gravity and reports that height", () => {
+    const { x, y, z, n, objectAbove } = objectOnFloor();
+    const out = dropSupportPlane(n, x, y, z, [0, 1, 0], 0.02, 4);
+    expect(out.supportHeightM).toBeCloseTo(0.5, 12);
+    expect(out.n).toBe(objectAbove);
+    for (let i = 0; i < out.n; i++) expect(y[i]!).toBeLessThanOrEqual(0.48 + 1e-12);
+  });
+
+  it("measures height along a tilted gravity", () => {
+    const { x, y, z, n } = objectOnFloor();
+    // Rotate the scene about the camera x axis; gravity turns with it, so the floor stays the lowest plane.
+    const t = 0.3;
+    const [c, s] = [Math.cos(t), Math.sin(t)];
+    for (let i = 0; i < n; i++) {
+      const [py, pz] = [y[i]!, z[i]!];
+      y[i] = c * py - s * pz;
+      z[i] = s * py + c * pz;
+    }
+    const out = dropSupportPlane(n, x, y, z, [0, c, s], 0.02, 4);
+    expect(out.supportHeightM).toBeCloseTo(0.5, 9);
+    for (let i = 0; i < out.n; i++) expect(c * y[i]! + s * z[i]!).toBeLessThanOrEqual(0.48 + 1e-9);
+  });
+
+  it("keeps every point when fewer than minKeep would be left", () => {
+    const x = Float64Array.from([0, 0.1, 0.2]);
+    const y = Float64Array.from([0.5, 0.5, 0.49]);
+    const z = Float64Array.from([2, 2, 2]);
+    expect(dropSupportPlane(3, x, y, z, [0, 1, 0], 0.02, 1)).toEqual({ n: 3, supportHeightM: null });
   });
 });

@@ -28,6 +28,13 @@ export interface OutlierOptions {
   readonly clusterGapM: number;
   /** The same gap relative to depth (sensor noise grows with depth), unitless. */
   readonly clusterGapRel: number;
+  /**
+   * Box only, with gravity: points within this height (metres) of the lowest point along gravity
+   * are the support plane's and are dropped ({@link dropSupportPlane}); 0 turns it off.
+   */
+  readonly boxSupportTolM: number;
+  /** The same band for noisy depth (the selection's noise estimate at least noisyDepthM). */
+  readonly boxNoisySupportTolM: number;
 }
 
 /** A closed depth interval [lo, hi], metres. */
@@ -114,8 +121,8 @@ export function medianSorted(sorted: Float64Array, n: number): number {
   return percentileSorted(sorted, n, 50);
 }
 
-/** Whether sorted values a <= b are far enough apart to split a cluster between them. */
-function isGap(a: number, b: number, gapM: number, gapRel: number): boolean {
+/** Whether sorted depths a <= b are far enough apart to split a cluster between them: b - a > max(gapM, gapRel b). */
+export function isDepthGap(a: number, b: number, gapM: number, gapRel: number): boolean {
   return b - a > Math.max(gapM, gapRel * b);
 }
 
@@ -128,7 +135,7 @@ export function largestDepthCluster(sorted: Float64Array, n: number, gapM: numbe
   let bestEnd = 0;
   let start = 0;
   for (let i = 1; i <= n; i++) {
-    if (i === n || isGap(sorted[i - 1]!, sorted[i]!, gapM, gapRel)) {
+    if (i === n || isDepthGap(sorted[i - 1]!, sorted[i]!, gapM, gapRel)) {
       if (i - start > bestEnd - bestStart) {
         bestStart = start;
         bestEnd = i;
@@ -149,7 +156,7 @@ export function nearestSubstantialCluster(sorted: Float64Array, n: number, gapM:
   const need = Math.max(1, Math.ceil(minShare * n));
   let start = 0;
   for (let i = 1; i <= n; i++) {
-    if (i === n || isGap(sorted[i - 1]!, sorted[i]!, gapM, gapRel)) {
+    if (i === n || isDepthGap(sorted[i - 1]!, sorted[i]!, gapM, gapRel)) {
       if (i - start >= need) return { start, end: i };
       start = i;
     }
@@ -215,4 +222,46 @@ function medianAbsoluteDeviation(sorted: Float64Array, n: number, median: number
   const a = take(n / 2 - 1);
   const b = take(0); // the next one after the (n/2 - 1)-th, since the walk continues where it stopped
   return (a + b) / 2;
+}
+
+/**
+ * Box-only selections hold the surface the object stands on (floor, table top) wherever it shows
+ * inside the 2D box at the object's depth: beside legs, under a chair, at a yawed box's corners.
+ * That surface is a horizontal plane, so along gravity all of its points share the lowest height.
+ * This drops the first n camera-frame points in x/y/z (compacted in place) whose height along the
+ * unit `gravity` (camera frame, down) lies within `tolM` of the lowest point's, and returns how many
+ * are left and that lowest height (metres along gravity from the camera centre): the object rests
+ * on it, so the fit extends the box's bottom down to it. Nothing is dropped (and null returned as
+ * the height) when fewer than `minKeep` points would be left.
+ */
+export function dropSupportPlane(
+  n: number,
+  x: Float64Array,
+  y: Float64Array,
+  z: Float64Array,
+  gravity: readonly [number, number, number],
+  tolM: number,
+  minKeep: number,
+): { readonly n: number; readonly supportHeightM: number | null } {
+  const [gx, gy, gz] = gravity;
+  let lowest = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const h = gx * x[i]! + gy * y[i]! + gz * z[i]!;
+    if (h > lowest) lowest = h;
+  }
+  const cut = lowest - tolM;
+  let keep = 0;
+  for (let i = 0; i < n; i++) if (gx * x[i]! + gy * y[i]! + gz * z[i]! <= cut) keep++;
+  if (keep < minKeep) return { n, supportHeightM: null };
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const px = x[i]!;
+    const py = y[i]!;
+    const pz = z[i]!;
+    if (gx * px + gy * py + gz * pz > cut) continue;
+    x[k] = px;
+    y[k] = py;
+    z[k++] = pz;
+  }
+  return { n: k, supportHeightM: lowest };
 }

@@ -119,6 +119,26 @@ describe("selectPixels with a box only", () => {
   });
 });
 
+describe("selectPixels with a box only, behind an occluder", () => {
+  it("takes the nearest cluster that reaches all four sides of the box, not a nearer occluder inside it", () => {
+    // A wide object at 3 m and, in front of its middle, a smaller occluder at 1.5 m that fills the box's core.
+    const { frame, masks, boxes2d } = drawBoxes([
+      { center: [0, 0, 3], size: [1.4, 1.0, 0.3], rotation: rotationY(0) },
+      { center: [0, 0, 1.5], size: [0.3, 0.24, 0.1], rotation: rotationY(0) },
+    ]);
+    const target = { label: "box", bbox2d: boxes2d[0]! };
+    const buffers = new LiftBuffers();
+    const depthOf = (sel: { sampled: number }): number[] => Array.from({ length: sel.sampled }, (_, j) => frame.depthM[buffers.pixelIndex[j]!]!);
+    const touching = depthOf(selectPixels(frame, target, OPTIONS, buffers));
+    expect(touching.length).toBeGreaterThan(0);
+    for (const z of touching) expect(z).toBeGreaterThan(2.8);
+    expect(touching.length).toBeGreaterThan(0.9 * masks[0]!.reduce((a, c) => a + c, 0));
+    // The share rule alone takes the occluder.
+    const nearest = depthOf(selectPixels(frame, target, { ...OPTIONS, boxTouchShare: 0 }, buffers));
+    for (const z of nearest) expect(z).toBeLessThan(2);
+  });
+});
+
 describe("backProjectSelection", () => {
   it("agrees with geometry's backProject, and with the point map when the frame has one", () => {
     const { frame, masks, boxes2d } = scene();

@@ -1,6 +1,6 @@
 import type { Box2D } from "../geometry/index.js";
 import type { LiftBuffers } from "./buffers.js";
-import { nearestSubstantialCluster, percentileSorted, percentileUnsorted } from "./outliers.js";
+import { isDepthGap, nearestSubstantialCluster, percentileSorted, percentileUnsorted, type SortedRun } from "./outliers.js";
 import type { LiftFrame, LiftTarget, PixelSource } from "./types.js";
 
 /**
@@ -56,6 +56,16 @@ export interface SelectOptions {
    * reaches as far in depth as it is wide, roughly, and its core shows only part of that.
    */
   readonly boxGateSizeShare: number;
+  /** The same for a box whose core's depth is clean (noise estimate below noisyDepthM). */
+  readonly boxCleanGateSizeShare: number;
+  /**
+   * Box only: the nearest depth cluster of the core holding at least this share of its depths whose
+   * band reaches all four sides of the box is the object (a tight box touches the object on every
+   * side; an occluder in front rarely does); boxMinClusterShare's rule when none does. 0: that rule only.
+   */
+  readonly boxTouchShare: number;
+  /** Box only: a cluster touches a side of the box when it shows within this share of the box's size from it (a loose box leaves a margin). */
+  readonly boxTouchMargin: number;
   /** Gap clustering (shared with the "cluster" outlier method): smallest gap, metres, and relative to z. */
   readonly clusterGapM: number;
   readonly clusterGapRel: number;
@@ -179,11 +189,16 @@ function selectMask(frame: LiftFrame, mask: Uint8Array, box: Box2D, options: Sel
 }
 
 /**
- * Box only: the depths of the box's central region are clustered (gap clustering) and the nearest
- * cluster holding at least boxMinClusterShare of them is taken as the object (the object is
- * normally the nearest substantial surface in its own box; the floor, walls and farther objects lie
- * behind it). All box pixels whose depth lies in that cluster's range, widened by
- * boxGateSizeShare of the object's lateral size, are selected.
+ * Box only: the depths of the box's central region are clustered (gap clustering). The object is
+ * the nearest cluster with at least boxTouchShare of them whose band reaches all four sides of the
+ * box (a tight 2D box touches its object on every side; an occluder in front of the object's
+ * middle does not, and a thin object such as a table shows in little of the core), else the
+ * nearest cluster holding at least boxMinClusterShare of them (the object is normally the nearest
+ * substantial surface in its own box; the floor, walls and farther objects lie behind it). The
+ * box's pixels on the sampling grid whose depth lies in that cluster's range, widened by
+ * boxGateSizeShare (noisy core) or boxCleanGateSizeShare (clean core) of the object's lateral size,
+ * are selected; validPx is their count times stride^2 (exact at stride 1). The support plane inside
+ * the band is removed later, on the points (outliers.ts, dropSupportPlane).
  */
 function selectBoxForeground(frame: LiftFrame, box: Box2D, options: SelectOptions, buffers: LiftBuffers): Selection {
   const { width, height } = frame.size;
@@ -226,34 +241,91 @@ function selectBoxForeground(frame: LiftFrame, box: Box2D, options: SelectOption
     }
   }
   if (n === 0) return { ...EMPTY("box"), areaPx: area };
+  // Clean depth shows the object's full depth extent and no noise for the band to let in: a wider band.
+  const gateShare = coreNoise(frame, cu0, cu1, cv0, cv1, coreStride, buffers) >= options.noisyDepthM ? options.boxGateSizeShare : options.boxCleanGateSizeShare;
   const sorted = zs.subarray(0, n).sort();
-  const run = nearestSubstantialCluster(sorted, n, options.clusterGapM, options.clusterGapRel, options.boxMinClusterShare);
-  const zLo = sorted[run.start]!;
-  const zHi = sorted[run.end - 1]!;
-  const zMid = percentileSorted(sorted.subarray(run.start, run.end), run.end - run.start, 50);
-  const lateralM = Math.max(boxW / frame.intrinsics.fx, boxH / frame.intrinsics.fy) * zMid;
-  const margin = options.boxGateSizeShare * lateralM;
-  const lo = Math.max(VALID_LO, zLo - margin);
-  const hi = zHi + margin;
-
-  // 2. Every box pixel inside the band, full resolution counts, grid subsample stored.
-  const { pixelIndex } = buffers;
-  let valid = 0;
-  let sampled = 0;
-  for (let v = v0; v <= v1; v++) {
-    const onRow = (v - v0) % stride === 0;
-    const row = v * width;
-    for (let u = u0; u <= u1; u++) {
-      const i = row + u;
-      const z = depth[i]!;
-      if (!(z >= lo && z <= hi)) continue;
-      valid++;
-      if (onRow && (u - u0) % stride === 0) pixelIndex[sampled++] = i;
+  const lateralPerM = Math.max(boxW / frame.intrinsics.fx, boxH / frame.intrinsics.fy);
+  // A cluster's band: its depth range widened by the gate share of the object's lateral size at its median depth.
+  const bandOf = (r: SortedRun): { lo: number; hi: number } => {
+    const margin = gateShare * lateralPerM * percentileSorted(sorted.subarray(r.start, r.end), r.end - r.start, 50);
+    return { lo: Math.max(VALID_LO, sorted[r.start]! - margin), hi: sorted[r.end - 1]! + margin };
+  };
+  let band: { lo: number; hi: number } | null = null;
+  if (options.boxTouchShare > 0) {
+    // The 2D box is tight: the object reaches all four of its sides. The nearest cluster that does is
+    // taken, even when it shows in little of the core (a table, a lamp's pole, an occluded object).
+    const need = Math.max(1, Math.ceil(options.boxTouchShare * n));
+    let start = 0;
+    for (let i = 1; i <= n && band === null; i++) {
+      if (i < n && !isDepthGap(sorted[i - 1]!, sorted[i]!, options.clusterGapM, options.clusterGapRel)) continue;
+      if (i - start >= need) {
+        const b = bandOf({ start, end: i });
+        if (touchesAllSides(frame, rect, b.lo, b.hi, options.boxTouchMargin, stride)) band = b;
+      }
+      start = i;
     }
   }
+  band ??= bandOf(nearestSubstantialCluster(sorted, n, options.clusterGapM, options.clusterGapRel, options.boxMinClusterShare));
+  const { lo, hi } = band;
+
+  // 2. The band's pixels on the sampling grid.
+  const { pixelIndex } = buffers;
+  let sampled = 0;
+  for (let v = v0; v <= v1; v += stride) {
+    const row = v * width;
+    for (let u = u0; u <= u1; u += stride) {
+      const z = depth[row + u]!;
+      if (z >= lo && z <= hi) pixelIndex[sampled++] = row + u;
+    }
+  }
+  // Full-resolution count estimated from the grid (exact at stride 1): a second full scan of the box would cost more than the rest of the selection.
+  const valid = stride === 1 ? sampled : Math.min(area, sampled * stride * stride);
   const cut = borderCutShare(rect, frame, null, lo, hi, true);
   const noise = filterDepths(frame, sampled, buffers, options, null, lo, hi);
   return { source: "box", areaPx: area, validPx: valid, sampled, stride, borderCutShare: cut, depthNoiseM: noise };
+}
+
+/**
+ * Depth noise (one sigma, metres) estimated on the core's sample grid as in
+ * {@link Selection.depthNoiseM}, from all pixels whose row neighbours have valid depth (before any
+ * foreground is known; the median ignores the few second differences that straddle an edge).
+ * Uses buffers.b.
+ */
+function coreNoise(frame: LiftFrame, cu0: number, cu1: number, cv0: number, cv1: number, step: number, buffers: LiftBuffers): number {
+  const width = frame.size.width;
+  const depth = frame.depthM;
+  const d = buffers.b;
+  let m = 0;
+  for (let v = cv0; v <= cv1; v += step) {
+    for (let u = Math.max(1, cu0); u <= Math.min(width - 2, cu1); u += step) {
+      const i = v * width + u;
+      const l = depth[i - 1]!;
+      const c = depth[i]!;
+      const r = depth[i + 1]!;
+      if (l > 0 && c > 0 && r > 0 && l < Infinity && c < Infinity && r < Infinity) d[m++] = Math.abs(l - 2 * c + r);
+    }
+  }
+  if (m < MIN_NOISE_SAMPLES) return 0;
+  return percentileUnsorted(d, m, 50) / (0.6745 * Math.sqrt(6));
+}
+
+/**
+ * Whether each side of `rect` has a pixel with depth in [lo, hi] within `marginShare` of the box's
+ * size from it (at least its outermost line), looked at on a grid of `step` pixels along the side.
+ */
+function touchesAllSides(frame: LiftFrame, rect: PixelRect, lo: number, hi: number, marginShare: number, step: number): boolean {
+  const { u0, u1, v0, v1 } = rect;
+  const width = frame.size.width;
+  const depth = frame.depthM;
+  const du = Math.max(1, Math.round(marginShare * (u1 - u0 + 1)));
+  const dv = Math.max(1, Math.round(marginShare * (v1 - v0 + 1)));
+  const hit = (ua: number, ub: number, va: number, vb: number): boolean => {
+    for (let v = va; v <= vb; v++) {
+      for (let i = v * width + ua, end = v * width + ub; i <= end; i += step) if (depth[i]! >= lo && depth[i]! <= hi) return true;
+    }
+    return false;
+  };
+  return hit(u0, u1, v0, v0 + dv - 1) && hit(u0, u1, v1 - dv + 1, v1) && hit(u0, u0 + du - 1, v0, v1) && hit(u1 - du + 1, u1, v0, v1);
 }
 
 /** Neighbourhood radius of a filter. */
