@@ -1,3 +1,4 @@
+import { selectKth } from "../select-kth.js";
 import { InputError } from "../errors.js";
 import type { ImageSize } from "../geometry/index.js";
 
@@ -145,7 +146,7 @@ export function relativeDisparityToDepth_(values: Float32Array, medianDepthM: nu
  */
 export function medianOf_(xs: Float32Array): number {
   const n = xs.length;
-  const upper = selectKth_(xs, n >> 1);
+  const upper = selectKth(xs, n, n >> 1);
   if (n % 2 === 1) return upper;
   // After selection everything left of n/2 is <= xs[n/2]; the lower middle is their maximum.
   let lower = -Infinity;
@@ -153,28 +154,3 @@ export function medianOf_(xs: Float32Array): number {
   return (lower + upper) / 2;
 }
 
-/** The k-th smallest value (0-based), moving it to index k with smaller values before it (Hoare partition). */
-function selectKth_(a: Float32Array, k: number): number {
-  let lo = 0;
-  let hi = a.length - 1;
-  while (hi > lo) {
-    const pivot = a[(lo + hi) >> 1]!;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i]! < pivot) i++;
-      while (a[j]! > pivot) j--;
-      if (i <= j) {
-        const t = a[i]!;
-        a[i] = a[j]!;
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else break;
-  }
-  return a[k]!;
-}

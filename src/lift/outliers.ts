@@ -12,6 +12,9 @@
  *   max(clusterGapM, clusterGapRel * z) and keep the largest cluster (1-D gap clustering);
  * - "none": keep everything.
  */
+import { selectKth } from "../select-kth.js";
+
+export { selectKth };
 
 /** The outlier methods; see the file comment. */
 export type OutlierMethod = "none" | "percentile" | "mad" | "cluster";
@@ -61,43 +64,6 @@ export function percentileSorted(sorted: Float64Array, n: number, p: number): nu
   return sorted[i]! + t * (sorted[i + 1]! - sorted[i]!);
 }
 
-/**
- * Reorder the first n values so that values[k] is the k-th smallest (0-based), everything before it
- * <= it and everything after it >= it (Hoare's quickselect, median-of-three pivots: O(n) on
- * average, no allocation); returns that value. 0 <= k < n.
- */
-export function selectKth(values: Float64Array, n: number, k: number): number {
-  let lo = 0;
-  let hi = n - 1;
-  while (hi > lo) {
-    const mid = (lo + hi) >>> 1;
-    // Median of three as the pivot, which also keeps sorted and reversed input linear.
-    let a = values[lo]!;
-    let b = values[mid]!;
-    let c = values[hi]!;
-    if (a > b) [a, b] = [b, a];
-    if (b > c) [b, c] = [c, b];
-    if (a > b) [a, b] = [b, a];
-    const pivot = b;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (values[i]! < pivot) i++;
-      while (values[j]! > pivot) j--;
-      if (i <= j) {
-        const t = values[i]!;
-        values[i] = values[j]!;
-        values[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else break;
-  }
-  return values[k]!;
-}
 
 /**
  * The p-th percentile (p in [0, 100]) of the first n (>= 1) values of an UNSORTED array, with the
