@@ -11,3 +11,14 @@ export function errorOf(fn: () => unknown): InputError {
   }
   throw new Error("expected an InputError");
 }
+
+/** Await p and return the InputError it rejects with; fail if it rejects with anything else or resolves. */
+export async function rejectionOf(p: Promise<unknown>): Promise<InputError> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof InputError) return err;
+    throw err;
+  }
+  throw new Error("expected an InputError");
+}

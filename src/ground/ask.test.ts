@@ -1,6 +1,6 @@
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../errors.js";
+import { rejectionOf } from "../../test/helpers.js";
 import { reason, type SceneObjectBox } from "../reason/index.js";
 import { ask, askJson } from "./ask.js";
 import { renderAskOverlay } from "./overlay.js";
@@ -15,15 +15,7 @@ const oracle = createRegionsGrounder({ lift: oracleLift(t.objects) });
 const truthRegions: SceneObjectBox[] = t.objects.map((o, k) => ({ name: `Region [${k}]`, label: "region", box: o.box }));
 const ctx = { gravity: t.frame.gravity! };
 
-async function rejection(p: Promise<unknown>): Promise<InputError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof InputError) return err;
-    throw err;
-  }
-  throw new Error("expected an InputError");
-}
+const rejection = rejectionOf;
 
 describe("ask: ground-then-reason with region prompts", () => {
   const cases: [string, string, string[], "m" | "cm" | "ft" | "in"][] = [

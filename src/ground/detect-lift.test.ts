@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { rejectionOf } from "../../test/helpers.js";
 import type { Detection, Detector } from "../detect/index.js";
-import { InputError } from "../errors.js";
 import { reason, type SceneObjectBox } from "../reason/index.js";
 import { ask } from "./ask.js";
 import { createDetectLiftGrounder } from "./detect-lift.js";
@@ -32,15 +32,7 @@ function fakeDetector(): Detector & { disposed: number; calls: number } {
   };
 }
 
-async function rejection(p: Promise<unknown>): Promise<InputError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof InputError) return err;
-    throw err;
-  }
-  throw new Error("expected an InputError");
-}
+const rejection = rejectionOf;
 
 describe("detect-lift back end", () => {
   it("lifts every detection above the score floor, filters by named category", async () => {

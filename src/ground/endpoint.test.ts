@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { InputError } from "../errors.js";
+import { rejectionOf } from "../../test/helpers.js";
 import { box3DToOfficial, serializeBboxLines, type OfficialForm } from "../formats/index.js";
 import { startChatServer, type ChatServer } from "../qa/testing/chat-server.js";
 import { reason, type SceneObjectBox } from "../reason/index.js";
@@ -37,15 +37,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.server.close());
 
-async function rejection(p: Promise<unknown>): Promise<InputError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof InputError) return err;
-    throw err;
-  }
-  throw new Error("expected an InputError");
-}
+const rejection = rejectionOf;
 
 const grounder = (extra: Partial<Parameters<typeof createEndpointGrounder>[0]> = {}) => createEndpointGrounder({ baseUrl: server.url, model: "n3d-vlm-test", ...extra });
 

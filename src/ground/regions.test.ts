@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { rejectionOf } from "../../test/helpers.js";
 import { errorOf } from "../../test/helpers.js";
-import { InputError } from "../errors.js";
 import { checkRegions, createRegionsGrounder, liftRegions, maskBox } from "./regions.js";
 import { oracleLift, truthFrameWith } from "./testing/fixtures.js";
 
@@ -8,15 +8,7 @@ const t = truthFrameWith(3);
 const [a, b, c] = t.objects as [typeof t.objects[0], typeof t.objects[0], typeof t.objects[0]];
 const { width: W, height: H } = t.frame.size;
 
-async function rejection(p: Promise<unknown>): Promise<InputError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof InputError) return err;
-    throw err;
-  }
-  throw new Error("expected an InputError");
-}
+const rejection = rejectionOf;
 
 describe("checkRegions", () => {
   it("takes a mask's tight box when no box is given", () => {

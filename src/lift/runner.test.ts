@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { rejectionOf } from "../../test/helpers.js";
 import { InputError } from "../errors.js";
 import { mergeLift } from "./merge.js";
 import { parseRecordLines } from "./record.js";
@@ -31,15 +32,7 @@ async function records(out: string): Promise<(ReturnType<typeof parseRecordLines
   return all;
 }
 
-async function errorOfAsync(fn: () => Promise<unknown>): Promise<InputError> {
-  try {
-    await fn();
-  } catch (err) {
-    if (err instanceof InputError) return err;
-    throw err;
-  }
-  throw new Error("expected an InputError");
-}
+const errorOfAsync = (fn: () => Promise<unknown>): Promise<InputError> => rejectionOf(fn());
 
 describe("shard rule", () => {
   it("is FNV-1a of the id's text, the same for 7 and '7'", () => {
