@@ -1,0 +1,166 @@
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { InvalidArgumentError, Option } from "commander";
+import type { Command } from "commander";
+import { InputError } from "../errors.js";
+import { box3DToOfficial, loadOfficialFrame, serializeBboxLines, serializeN3dBoxesJson, toN3dJson } from "../formats/index.js";
+import { writeFileAtomic } from "../fsutil.js";
+import { DEFAULT_GROUND_PROMPT, ModelGrounder, repositorySource, TRAIN_HINT, type GroundingAnswer } from "../model/index.js";
+import { readRepository } from "../qa/index.js";
+import { loadFrame, writeBoxOverlay, type RGBDFrame } from "../rgbd/index.js";
+import type { CliIo } from "./io.js";
+import { parsePositiveNumberArg } from "./parsers.js";
+import { ProgressBar } from "./progress.js";
+
+/**
+ * `n3d ground`: metric 3D boxes for a prompt on one RGB-D frame with the compact model, printed as
+ * n3d JSON (or official Bbox lines) and, with --out DIR, written there with an overlay PNG; or, with
+ * --dataset, every image of a repository grounded in one process into a JSONL file that
+ * `n3d eval grounding` reads (one line per image: image_id, width, height, intrinsics, boxes).
+ */
+
+/** The shipped model's folder, relative to the package root. */
+export const DEFAULT_MODEL_DIR = "models/n3d-small";
+
+/** The package root (two levels above src/cli and dist/cli). */
+const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+interface GroundFlags {
+  image?: string;
+  depth?: string;
+  depthScale?: number;
+  intrinsics?: string;
+  npz?: string;
+  prompt?: string;
+  model?: string;
+  format: "n3d" | "n3dvlm";
+  out?: string;
+  dataset?: string;
+  threads: number;
+}
+
+function parseThreads(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < 1) throw new InvalidArgumentError(`threads = "${value}": must be an integer >= 1`);
+  return n;
+}
+
+/** The model folder to use: --model, else the shipped one (with a clear error until it exists). */
+async function openModel(flags: GroundFlags): Promise<ModelGrounder> {
+  if (flags.model !== undefined) return ModelGrounder.load(flags.model, { threads: flags.threads });
+  const dir = join(PACKAGE_ROOT, DEFAULT_MODEL_DIR);
+  try {
+    return await ModelGrounder.load(dir, { threads: flags.threads });
+  } catch (err) {
+    if (err instanceof InputError && err.problem.startsWith("does not exist")) {
+      throw new InputError("n3d ground", "--model", DEFAULT_MODEL_DIR, `the shipped model is not in this package (no ${dir}); give --model DIR, or ${TRAIN_HINT}`);
+    }
+    throw err;
+  }
+}
+
+/** The frame of a single-image run from the flags. */
+async function frameFromFlags(flags: GroundFlags): Promise<RGBDFrame> {
+  const where = "n3d ground";
+  if (flags.image === undefined) throw new InputError(where, "--image", "missing", "give --image FILE with --depth and --intrinsics (or --npz), or --dataset FILE");
+  if (flags.npz !== undefined) {
+    if (flags.depth !== undefined || flags.depthScale !== undefined || flags.intrinsics !== undefined) {
+      throw new InputError(where, "--npz", flags.npz, "depth and intrinsics come from the point map; give --npz alone, or --depth with --intrinsics");
+    }
+    return (await loadOfficialFrame(flags.image, flags.npz)).frame;
+  }
+  if (flags.depth === undefined) throw new InputError(where, "--depth", "missing", "the model needs metric depth: give --depth FILE with --intrinsics FILE, or --npz FILE");
+  if (flags.intrinsics === undefined) throw new InputError(where, "--intrinsics", "missing", "give --intrinsics FILE (or --npz FILE)");
+  return loadFrame({ image: flags.image, depth: flags.depth, intrinsicsPath: flags.intrinsics, ...(flags.depthScale !== undefined ? { depthScale: flags.depthScale } : {}) });
+}
+
+/** The boxes of an answer as n3d boxes (label, camera-frame box, score). */
+function n3dBoxes(answer: GroundingAnswer) {
+  return answer.objects.map((o) => ({ label: o.label, box: o.box, score: o.score }));
+}
+
+/** The boxes in the requested language. */
+function formatBoxes(answer: GroundingAnswer, frame: RGBDFrame, format: "n3d" | "n3dvlm"): string {
+  if (format === "n3d") return serializeN3dBoxesJson(n3dBoxes(answer), frame.intrinsics);
+  const records = answer.objects.map((o, id) => box3DToOfficial(o.label, o.box, { K: frame.intrinsics, size: frame.size, form: "float", id }));
+  return records.length === 0 ? "" : serializeBboxLines(records);
+}
+
+async function groundOne(flags: GroundFlags, io: CliIo): Promise<void> {
+  if (flags.out !== undefined && /\.jsonl?$/i.test(flags.out)) {
+    throw new InputError("n3d ground", "--out", flags.out, "is a folder for one image (boxes and overlay); a .jsonl output goes with --dataset");
+  }
+  const frame = await frameFromFlags(flags);
+  const grounder = await openModel(flags);
+  try {
+    const answer = await grounder.ground(frame, { prompt: flags.prompt ?? DEFAULT_GROUND_PROMPT });
+    if (answer.note !== undefined) io.stderr(`n3d ground: ${answer.note}\n`);
+    const text = formatBoxes(answer, frame, flags.format);
+    io.stdout(text);
+    if (flags.out !== undefined) {
+      await mkdir(flags.out, { recursive: true });
+      await writeFileAtomic(join(flags.out, flags.format === "n3d" ? "boxes.json" : "boxes.txt"), text);
+      await writeBoxOverlay(join(flags.out, "overlay.png"), frame, frame.intrinsics, n3dBoxes(answer));
+    }
+  } finally {
+    await grounder.dispose();
+  }
+}
+
+async function groundDataset(flags: GroundFlags, io: CliIo, isTty: boolean): Promise<void> {
+  const where = "n3d ground";
+  if (flags.image !== undefined || flags.depth !== undefined || flags.npz !== undefined || flags.intrinsics !== undefined) {
+    throw new InputError(where, "--dataset", flags.dataset, "grounds the repository's own images; give --image/--depth/--intrinsics/--npz only without it");
+  }
+  if (flags.out === undefined) throw new InputError(where, "--out", "missing", "--dataset writes one JSON line per image: give --out PREDS.jsonl");
+  const repo = await readRepository(flags.dataset!);
+  const source = repositorySource(repo);
+  const grounder = await openModel(flags);
+  const bar = new ProgressBar("ground", source.count, io.stderr, isTty, "images");
+  const lines: string[] = [];
+  let boxes = 0;
+  try {
+    for (let i = 0; i < source.count; i++) {
+      const { frame, scene } = await source.load(i);
+      const answer = await grounder.ground(frame, { prompt: flags.prompt ?? DEFAULT_GROUND_PROMPT });
+      boxes += answer.objects.length;
+      lines.push(
+        JSON.stringify({
+          image_id: scene.imageId,
+          width: frame.size.width,
+          height: frame.size.height,
+          intrinsics: frame.intrinsics,
+          boxes: n3dBoxes(answer).map((b) => toN3dJson(b, frame.intrinsics)),
+        }),
+      );
+      bar.update(i + 1);
+    }
+  } finally {
+    await grounder.dispose();
+  }
+  await writeFileAtomic(flags.out, lines.map((l) => `${l}\n`).join(""));
+  io.stdout(`wrote ${flags.out}: ${lines.length} images, ${boxes} boxes\n`);
+}
+
+/** `n3d ground`. */
+export function registerGroundCommand(program: Command, io: CliIo, isTty: boolean): void {
+  program
+    .command("ground")
+    .description("metric 3D boxes for a prompt with the compact model: one RGB-D frame, or every image of a repository (--dataset)")
+    .option("--image <file>", "colour image (PNG, JPEG)")
+    .option("--depth <file>", "depth map: 16-bit PNG (with --depth-scale, default millimetres), .npy or .npz, metres")
+    .option("--depth-scale <units>", "depth PNG units per metre (default 1000)", parsePositiveNumberArg)
+    .option("--intrinsics <file>", "intrinsics JSON (fx, fy, cx, cy in pixels)")
+    .option("--npz <file>", "official point map (.npz): depth and intrinsics together")
+    .option("--prompt <text>", `what to ground (default "${DEFAULT_GROUND_PROMPT}")`)
+    .option("--model <dir>", `model folder (default ${DEFAULT_MODEL_DIR} in the package)`)
+    .addOption(new Option("--format <name>", "printed boxes: n3d JSON or official Bbox lines").choices(["n3d", "n3dvlm"]).default("n3d"))
+    .option("--out <path>", "one frame: a folder for boxes and overlay.png; --dataset: the predictions JSONL file")
+    .option("--dataset <file>", "repository folder or annotations.json: ground every image into --out (JSONL)")
+    .option("--threads <n>", "onnxruntime threads", parseThreads, 2)
+    .action(async (flags: GroundFlags) => {
+      if (flags.dataset !== undefined) await groundDataset(flags, io, isTty);
+      else await groundOne(flags, io);
+    });
+}
