@@ -2,6 +2,7 @@
 //
 //   npx tsx scripts/ask-accuracy.ts [--scenes 40] [--seed 7] [--per-type 10] [--size 320x240]
 //                                   [--noise default,none] [--detector] [--json FILE] [--verbose]
+//                                   [--lift-options JSON]
 //
 // Builds synthetic scenes (n3d synth, the same scenes once per depth-noise preset), draws N3D-Bench
 // (qa/bench-build, every scene held out, open-ended form) from their exact boxes, and asks every
@@ -22,6 +23,7 @@
 // fitted (sensor dropouts left too few depth points); or the question was understood
 // and reasoning on the TRUE boxes of the same objects would have been right, so the lifted boxes
 // moved the answer across its margin ("wrong on true boxes too" would be a reasoning bug).
+// `--lift-options '{"boxColourRatio":0}'` lifts the regions with LiftOptions overrides (experiments).
 import { readFile } from "node:fs/promises";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -35,6 +37,7 @@ import { reason } from "../src/reason/index.js";
 import { loadFrame, type RGBDFrame } from "../src/rgbd/index.js";
 import { writeSynthDataset } from "../src/synth/index.js";
 import { writeFileAtomic } from "../src/fsutil.js";
+import { resolveLiftOptions, type LiftOptions } from "../src/lift/lift.js";
 
 interface Options {
   scenes: number;
@@ -45,10 +48,11 @@ interface Options {
   detector: boolean;
   json: string | null;
   verbose: boolean;
+  liftOptions: Partial<LiftOptions> | null;
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { scenes: 40, seed: 7, perType: 10, size: { width: 320, height: 240 }, noise: ["default", "none"], detector: false, json: null, verbose: false };
+  const o: Options = { scenes: 40, seed: 7, perType: 10, size: { width: 320, height: 240 }, noise: ["default", "none"], detector: false, json: null, verbose: false, liftOptions: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const next = (): string => {
@@ -66,6 +70,7 @@ function parseArgs(argv: readonly string[]): Options {
     else if (a === "--detector") o.detector = true;
     else if (a === "--json") o.json = next();
     else if (a === "--verbose") o.verbose = true;
+    else if (a === "--lift-options") o.liftOptions = JSON.parse(next()) as Partial<LiftOptions>;
     else throw new Error(`unknown flag ${a}; see the header of scripts/ask-accuracy.ts`);
   }
   return o;
@@ -218,7 +223,9 @@ async function main(): Promise<void> {
     const loaded = loadN3dBench(serializeN3dBench(bench));
     const itemsById = new Map<string, QaItem>(loaded.items.map((i) => [i.id, i]));
     const setups: Setup[] = ["regions/box", "regions/mask", "named/box", "named/mask", ...(o.detector ? (["detect-lift"] as const) : [])];
-    const grounders: Record<string, Grounder> = { regions: createGrounder("regions") };
+    const grounders: Record<string, Grounder> = {
+      regions: createGrounder("regions", o.liftOptions === null ? {} : { regions: { liftOptions: resolveLiftOptions(o.liftOptions, "--lift-options") } }),
+    };
     if (o.detector) grounders["detect-lift"] = createGrounder("detect-lift");
 
     const columns: { key: string; results: ReturnType<QaEvaluator["evaluate"]>; causes: Record<string, number>; n: number; errors: Record<string, number> }[] = [];

@@ -7,7 +7,8 @@
 // annotations, sensor noise and seeds: scene i of run seed S uses deriveSeed(S, i)), but in memory:
 // depth goes through the same 16-bit millimetre quantization the PNG on disk applies, intrinsics are
 // the recorded (possibly wrong) ones, gravity the recorded one, masks are the annotations' RLE
-// decoded, and 2D boxes the annotations' COCO [x, y, w, h] turned into continuous pixel boxes.
+// decoded, 2D boxes the annotations' COCO [x, y, w, h] turned into continuous pixel boxes, and the
+// frame's RGB the rendered image (as the PNG on disk holds it; box-only lifting uses its colour).
 // `--disk` also writes the first scenes with writeSynthDataset, reads them back and checks the
 // in-memory frames are the same bytes.
 //
@@ -113,7 +114,7 @@ export function sensedFrame(scene: RenderedSynthScene, noise: string, focalScale
     depthM[i] = z > 0 && Number.isFinite(z) ? Math.round(z * SYNTH_DEPTH_SCALE) / SYNTH_DEPTH_SCALE : 0;
   }
   const K: Intrinsics = { ...sensed.intrinsics, fx: sensed.intrinsics.fx * focalScale, fy: sensed.intrinsics.fy * focalScale };
-  return { size, depthM, intrinsics: K, gravity };
+  return { size, depthM, intrinsics: K, gravity, rgb: rendered.rgb };
 }
 
 // Conditions and methods
@@ -352,6 +353,35 @@ const VARIANTS: readonly (readonly [string, Partial<LiftOptions>])[] = [
   ["box touch: 0.2", { boxTouchShare: 0.2 }],
   ["box core 0.3", { boxCoreShare: 0.3 }],
   ["box core 0.7", { boxCoreShare: 0.7 }],
+  ["box: no colour, no 2D-box cover (as before RGB)", { boxColourRatio: 0, boxColourCoreRatio: 0, boxCover: "off" }],
+  ["box colour: drop off", { boxColourRatio: 0 }],
+  ["box colour: ratio 1", { boxColourRatio: 1 }],
+  ["box colour: ratio 2", { boxColourRatio: 2 }],
+  ["box colour: ratio 3", { boxColourRatio: 3 }],
+  ["box colour: ratio 5", { boxColourRatio: 5 }],
+  ["box colour: bins 4", { boxColourBins: 4 }],
+  ["box colour: bins 16", { boxColourBins: 16 }],
+  ["box colour: ring 0.05", { boxColourRingShare: 0.05 }],
+  ["box colour: ring 0.2", { boxColourRingShare: 0.2 }],
+  ["box colour: max drop 0.4", { boxColourMaxDrop: 0.4 }],
+  ["box colour: max drop 0.8", { boxColourMaxDrop: 0.8 }],
+  ["box colour core: off", { boxColourCoreRatio: 0 }],
+  ["box colour core: ratio 1", { boxColourCoreRatio: 1 }],
+  ["box colour core: ratio 1.5", { boxColourCoreRatio: 1.5 }],
+  ["box colour core: ratio 3", { boxColourCoreRatio: 3 }],
+  ["box colour core: ratio 5", { boxColourCoreRatio: 5 }],
+  ["box colour: all off (a frame without RGB)", { boxColourCoreRatio: 0, boxColourRatio: 0 }],
+  ["box colour: sampled share 0.5", { boxColourCoreShare: 0.5 }],
+  ["box colour: sampled share 0.8", { boxColourCoreShare: 0.8 }],
+  ["box colour: touch share 0.02", { boxTouchShare: 0.02 }],
+  ["box colour: model core 0.3", { boxCoreShare: 0.3 }],
+  ["box colour: model core 0.7", { boxCoreShare: 0.7 }],
+  ["box cover: off", { boxCover: "off" }],
+  ["box cover: match (clamp both ways)", { boxCover: "match" }],
+  ["box cover: lateral sides only", { boxCoverSides: "lateral" }],
+  ["box cover: match, lateral sides only", { boxCover: "match", boxCoverSides: "lateral" }],
+  ["box cover: max 0.2", { boxCoverMaxShare: 0.2 }],
+  ["box cover: max 1", { boxCoverMaxShare: 1 }],
   ["truncation: cut share 0.5", { maxBorderCutShare: 0.5 }],
   ["truncation: cut share 0.9", { maxBorderCutShare: 0.9 }],
   ["min mask area 40 px", { minMaskAreaPx: 40 }],

@@ -14,8 +14,9 @@ export type LiftFn = (frame: LiftFrame, target: LiftTarget, options?: LiftOption
 export const defaultLift: LiftFn = (frame, target, options) => liftObject(frame, target, options);
 
 /**
- * The depth side of an RGB-D frame as lifting reads it. A frame's validity mask, when it has one,
- * is folded into the depth (pixels it marks invalid read 0), since lifting knows only depth.
+ * An RGB-D frame as lifting reads it: its depth (a validity mask, when the frame has one, is folded
+ * into the depth: pixels it marks invalid read 0), intrinsics, point map and gravity, and its RGB,
+ * which box-only lifting uses as a colour cue.
  */
 export function liftFrameOf(frame: RGBDFrame): LiftFrame {
   let depthM = frame.depthM;
@@ -27,6 +28,7 @@ export function liftFrameOf(frame: RGBDFrame): LiftFrame {
     size: frame.size,
     depthM,
     intrinsics: frame.intrinsics,
+    rgb: frame.rgb,
     ...(frame.pointsM !== undefined ? { pointsM: frame.pointsM } : {}),
     ...(frame.gravity !== undefined ? { gravity: frame.gravity } : {}),
   };

@@ -1,5 +1,6 @@
 import type { Box2D } from "../geometry/index.js";
 import type { LiftBuffers } from "./buffers.js";
+import { countRingColours, dropBackgroundColours, objectColouredSamples, type ColourOptions } from "./colour.js";
 import { isDepthGap, nearestSubstantialCluster, percentileSorted, percentileUnsorted, type SortedRun } from "./outliers.js";
 import type { LiftFrame, LiftTarget, PixelSource } from "./types.js";
 
@@ -25,7 +26,7 @@ export type DepthFilter = "none" | "median3" | "median5";
 export const DEPTH_FILTERS: readonly DepthFilter[] = ["none", "median3", "median5"];
 
 /** Selection parameters (fields of LiftOptions; defaults and reasons in lift.ts). */
-export interface SelectOptions {
+export interface SelectOptions extends ColourOptions {
   /** "keep" every mask pixel, or "erode": drop mask pixels with a 4-neighbour outside the mask. */
   readonly maskBoundary: "keep" | "erode";
   /**
@@ -48,6 +49,8 @@ export interface SelectOptions {
   readonly maxPoints: number;
   /** Box only: share of the box's width and height, centred, whose depths decide the foreground. */
   readonly boxCoreShare: number;
+  /** The same when the frame has RGB and the colour cue (boxColourCoreRatio) picks the object's samples in it. */
+  readonly boxColourCoreShare: number;
   /** Box only: smallest share of the core's depths a depth cluster needs to count as the object. */
   readonly boxMinClusterShare: number;
   /**
@@ -199,6 +202,10 @@ function selectMask(frame: LiftFrame, mask: Uint8Array, box: Box2D, options: Sel
  * boxGateSizeShare (noisy core) or boxCleanGateSizeShare (clean core) of the object's lateral size,
  * are selected; validPx is their count times stride^2 (exact at stride 1). The support plane inside
  * the band is removed later, on the points (outliers.ts, dropSupportPlane).
+ *
+ * When the frame has RGB (colour.ts): the depths are sampled over boxColourCoreShare of the box
+ * instead of boxCoreShare, only the samples of the object's colours (rare in a ring around the box)
+ * are clustered, and the band's pixels whose colour is the ring's rather than the core's are dropped.
  */
 function selectBoxForeground(frame: LiftFrame, box: Box2D, options: SelectOptions, buffers: LiftBuffers): Selection {
   const { width, height } = frame.size;
@@ -211,11 +218,14 @@ function selectBoxForeground(frame: LiftFrame, box: Box2D, options: SelectOption
   const depth = frame.depthM;
 
   // 1. Depths of the core, subsampled, sorted.
-  const core = options.boxCoreShare;
-  const cu0 = u0 + Math.floor((boxW * (1 - core)) / 2);
-  const cu1 = Math.max(cu0, u1 - Math.floor((boxW * (1 - core)) / 2));
-  const cv0 = v0 + Math.floor((boxH * (1 - core)) / 2);
-  const cv1 = Math.max(cv0, v1 - Math.floor((boxH * (1 - core)) / 2));
+  // With RGB the colour cue finds the object's samples anywhere in the box (a thin object such as a
+  // table or a lamp shows in little of its box's centre): the sampled region is then wider.
+  const rgb = options.boxColourRatio > 0 || options.boxColourCoreRatio > 0 ? frame.rgb : undefined;
+  const sampledShare = rgb !== undefined && options.boxColourCoreRatio > 0 ? options.boxColourCoreShare : options.boxCoreShare;
+  const cu0 = u0 + Math.floor((boxW * (1 - sampledShare)) / 2);
+  const cu1 = Math.max(cu0, u1 - Math.floor((boxW * (1 - sampledShare)) / 2));
+  const cv0 = v0 + Math.floor((boxH * (1 - sampledShare)) / 2);
+  const cv1 = Math.max(cv0, v1 - Math.floor((boxH * (1 - sampledShare)) / 2));
   const stride = gridStride(area, options.maxPoints);
   // The core only has to show where the foreground is: a quarter of maxPoints is plenty, and sorting
   // them is the box path's largest cost.
@@ -224,13 +234,21 @@ function selectBoxForeground(frame: LiftFrame, box: Box2D, options: SelectOption
     Math.max(Math.ceil(boxW / stride) * Math.ceil(boxH / stride), Math.ceil((cu1 - cu0 + 1) / coreStride) * Math.ceil((cv1 - cv0 + 1) / coreStride)),
   );
   const zs = buffers.a;
+  const { pixelIndex } = buffers;
   let n = 0;
   for (let v = cv0; v <= cv1; v += coreStride) {
     for (let u = cu0; u <= cu1; u += coreStride) {
       const z = depth[v * width + u]!;
-      if (z > 0 && z < Infinity) zs[n++] = z;
+      if (z > 0 && z < Infinity) {
+        pixelIndex[n] = v * width + u;
+        zs[n++] = z;
+      }
     }
   }
+  // With RGB: the ring around the box is the background's colour sample; the core's samples of the
+  // object's colours decide the depth (a thin object's core is mostly the wall behind it).
+  const ring = rgb !== undefined ? countRingColours(rgb, width, height, rect, stride, options) : null;
+  if (rgb !== undefined && ring !== null && n > 0) n = objectColouredSamples(rgb, ring, pixelIndex, zs, n, options);
   if (n === 0) {
     // Nothing valid in the core: let the whole box decide.
     for (let v = v0; v <= v1; v += stride) {
@@ -269,7 +287,6 @@ function selectBoxForeground(frame: LiftFrame, box: Box2D, options: SelectOption
   const { lo, hi } = band;
 
   // 2. The band's pixels on the sampling grid.
-  const { pixelIndex } = buffers;
   let sampled = 0;
   for (let v = v0; v <= v1; v += stride) {
     const row = v * width;
@@ -277,6 +294,18 @@ function selectBoxForeground(frame: LiftFrame, box: Box2D, options: SelectOption
       const z = depth[row + u]!;
       if (z >= lo && z <= hi) pixelIndex[sampled++] = row + u;
     }
+  }
+  // 3. With RGB, the band's pixels whose colour is the surroundings' rather than the core's go.
+  if (rgb !== undefined && ring !== null) {
+    // The object's colour model: the band's pixels in the central boxCoreShare of the box.
+    const share = options.boxCoreShare;
+    const core = {
+      u0: u0 + Math.floor((boxW * (1 - share)) / 2),
+      u1: Math.max(u0, u1 - Math.floor((boxW * (1 - share)) / 2)),
+      v0: v0 + Math.floor((boxH * (1 - share)) / 2),
+      v1: Math.max(v0, v1 - Math.floor((boxH * (1 - share)) / 2)),
+    };
+    sampled = dropBackgroundColours(rgb, ring, width, core, pixelIndex, sampled, options);
   }
   // Full-resolution count estimated from the grid (exact at stride 1): a second full scan of the box would cost more than the rest of the selection.
   const valid = stride === 1 ? sampled : Math.min(area, sampled * stride * stride);

@@ -16,6 +16,13 @@ export interface LiftFrame {
   readonly pointsM?: Float32Array;
   /** Gravity (unit, camera frame, pointing down) when known: boxes are then fitted with their vertical axis along it. */
   readonly gravity?: Vec3;
+  /**
+   * The frame's colour, 8-bit RGB interleaved, H * W * 3 (as RGBDFrame.rgb), when the caller has it
+   * decoded anyway. Optional: lifting is depth-based; box-only selection uses colour as a second cue
+   * (colour.ts): the depth cluster is looked for among the box's pixels of colours its surroundings
+   * lack, and depth-selected pixels of the surroundings' colours are dropped. Masks ignore it.
+   */
+  readonly rgb?: Uint8Array;
 }
 
 /** One object to lift. */

@@ -7,7 +7,7 @@ import { annotationRegion, clearAnnotationMask, toN3dJson } from "../formats/ind
 import type { DatasetAnnotation, DatasetId, DatasetImage, DatasetSkip } from "../formats/index.js";
 import { clipBox2dToImage, isValidDepth } from "../geometry/index.js";
 import type { Box2D, ImageSize } from "../geometry/index.js";
-import { decodeImage, probeImage, writeDepthNpy } from "../rgbd/index.js";
+import { decodeImage, probeImage, writeDepthNpy, type RgbImage } from "../rgbd/index.js";
 import { recordLine } from "./record.js";
 import type { ImageRecord, LiftSkipReason, ObjectRecord } from "./record.js";
 import { idStem } from "./runner-plan.js";
@@ -214,9 +214,10 @@ async function liftFrame(image: DatasetImage, parts: LiftParts, config: LiftWork
 async function detect(imagePath: string, size: ImageSize, lifter: ObjectLifter, parts: LiftParts, config: LiftWorkerConfig, timings: LiftStageTimings, out: Lines, imageId: DatasetId): Promise<void> {
   const t0 = performance.now();
   let detections;
+  let rgb: RgbImage;
   try {
     const detector = await parts.detector();
-    const rgb = await decodeImage(await readFile(imagePath), imagePath);
+    rgb = await decodeImage(await readFile(imagePath), imagePath);
     if (rgb.size.width !== size.width || rgb.size.height !== size.height) {
       out.skip(imageId, undefined, "detector_error", `${imagePath}: the image is ${rgb.size.width}x${rgb.size.height}, the dataset says ${size.width}x${size.height}`);
       return;
@@ -228,6 +229,8 @@ async function detect(imagePath: string, size: ImageSize, lifter: ObjectLifter, 
   } finally {
     timings.detect += performance.now() - t0;
   }
+  // The image is decoded for the detector anyway: box-only lifting of the detections uses its colour.
+  const detectionLifter = lifter.withRgb(rgb);
   detections.forEach((d, i) => {
     if (!(d.score >= config.minScore)) return;
     const id = `det-${i}`;
@@ -242,7 +245,7 @@ async function detect(imagePath: string, size: ImageSize, lifter: ObjectLifter, 
       out.skip(imageId, id, "bbox_outside_image", `detection ${d.label} [${[d.box.x1, d.box.y1, d.box.x2, d.box.y2].join(", ")}] has no area inside the image`);
       return;
     }
-    lifter.lift(id, null, { label: d.label, bbox2d: box, score: d.score });
+    detectionLifter.lift(id, null, { label: d.label, bbox2d: box, score: d.score });
   });
 }
 
@@ -257,6 +260,11 @@ class ObjectLifter {
     private readonly timings: LiftStageTimings,
     private readonly out: Lines,
   ) {}
+
+  /** The same lifter on the frame with its decoded colour (H * W * 3), for box-only targets' colour cue. */
+  withRgb(image: RgbImage): ObjectLifter {
+    return new ObjectLifter(this.image, { ...this.frame, rgb: image.rgb }, this.header, this.parts, this.config, this.timings, this.out);
+  }
 
   lift(annotationId: DatasetId, categoryId: DatasetAnnotation["categoryId"] | null, target: LiftTarget): void {
     let outcome: LiftOutcome;
