@@ -1,7 +1,8 @@
 // Speed of n3d's hot paths: `npm run bench [-- SUITE...] [-- --quick] [-- --json FILE]`, where a
 // SUITE is `foundation` (geometry, depth and point-map I/O, box language), `synth` (the
-// synthetic-world renderer and pipeline), `lift` (the 2D -> 3D lifting pipeline, per stage) or
-// `graph` (the tensor engine: MatMul peak, training step vs tfjs-wasm); no suite runs them all.
+// synthetic-world renderer and pipeline), `lift` (the 2D -> 3D lifting pipeline, per stage),
+// `graph` (the tensor engine: MatMul peak, training step vs tfjs-wasm) or `model` (the compact
+// model: training step and samples/s, grounding latency per frame, ONNX sizes); no suite runs them all.
 // `--json FILE` writes every figure to FILE; a bare `--json` prints them as one JSON object on the
 // last line of standard output.
 // Each group times a path beside a baseline measured in the same run, sampling them in turns, and
@@ -25,7 +26,7 @@ const PRESETS: Readonly<Record<"default" | "quick", HarnessConfig>> = {
   quick: { samples: 5, minSampleMs: 5, warmupMs: 30, minWarmupRuns: 2 },
 };
 
-const SUITES = ["foundation", "synth", "lift", "graph"] as const;
+const SUITES = ["foundation", "synth", "lift", "graph", "model"] as const;
 type Suite = (typeof SUITES)[number];
 const USAGE = `usage: npm run bench [-- ${SUITES.join("|")} ...] [-- --quick] [-- --json [FILE]]`;
 
@@ -124,6 +125,11 @@ async function main(): Promise<void> {
     process.stderr.write("  timing the tensor engine ...\n");
     const { runGraphBench } = await import("./bench/graph.js");
     extra.graph = await runGraphBench({ quick: options.preset === "quick" });
+  }
+  if (options.suites.includes("model")) {
+    process.stderr.write("  timing the compact model ...\n");
+    const { runModelBench } = await import("./bench/model.js");
+    extra.model = await runModelBench({ quick: options.preset === "quick" });
   }
   const seconds = (performance.now() - started) / 1000;
 

@@ -1,4 +1,5 @@
-// The compact model's speed and size: `npx tsx scripts/bench/model.ts [--quick] [--threads N] [--batch B]`.
+// The compact model's speed and size: `npm run bench -- model [--quick]`, or on its own
+// `npx tsx scripts/bench/model.ts [--quick] [--threads N] [--batch B]`.
 // - training: ms per optimizer step and samples/s of the small preset at batch B (default 8),
 //   text length 240 (every answer the config allows) and 160 (synth scenes up to 12 objects),
 //   stage-1 batches from synth scenes; the step alone, and the step with its batch made in turn;
@@ -11,6 +12,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { Trainer } from "../../src/graph/runtime/trainer.js";
 import {
   CachedLogits,
@@ -33,6 +35,16 @@ import {
   writeModelFolder,
   type ModelConfig,
 } from "../../src/model/index.js";
+
+/** Options of {@link runModelBench}. */
+export interface ModelBenchOptions {
+  /** Tiny preset and few repetitions: a smoke run, not for quoting. */
+  readonly quick: boolean;
+  /** onnxruntime threads (default 2). */
+  readonly threads?: number;
+  /** Training batch size (default the training default, 8). */
+  readonly batch?: number;
+}
 
 interface Flags {
   readonly quick: boolean;
@@ -134,28 +146,73 @@ async function benchGrounding(cfg: ModelConfig, flags: Flags, dir: string): Prom
   return { objects, totalMs: stats(totals), visionMs: mid("v"), prefillMs: mid("p"), decodeMs: mid("d"), boxesMs: mid("b"), tokens: sample.answerIds.length, ...written };
 }
 
-async function main(): Promise<void> {
-  const flags = parseFlags(process.argv.slice(2));
-  const cfg = resolveModelConfig(flags.quick ? "tiny" : "small");
+/**
+ * Run the model benchmark (see the file comment). Returns a Markdown-ish table and flat figures
+ * (times in ms, rates per second, sizes in bytes; strings for what ran).
+ */
+export async function runModelBench(options: ModelBenchOptions): Promise<{ table: string; figures: Record<string, number | string> }> {
+  const flags: Flags = { quick: options.quick, threads: options.threads ?? 2, batch: options.batch ?? DEFAULT_TRAIN_SETTINGS.batchSize };
+  if (!(Number.isInteger(flags.threads) && flags.threads >= 1 && Number.isInteger(flags.batch) && flags.batch >= 1)) {
+    throw new Error(`bench model: threads = ${flags.threads}, batch = ${flags.batch}: both must be integers >= 1`);
+  }
+  const preset = flags.quick ? "tiny" : "small";
+  const cfg = resolveModelConfig(preset);
   const textMax = cfg.maxPromptTokens + cfg.maxAnswerTokens;
   const cpu = cpus();
-  process.stdout.write(`model bench: ${flags.quick ? "tiny (quick)" : "small"}, ${flags.threads} threads, batch ${flags.batch}; ${cpu[0]?.model.trim()} x ${cpu.length}, load ${loadavg().map((x) => x.toFixed(2)).join(" ")}\n`);
+  const loadBefore = loadavg()[0]!;
+  const figures: Record<string, number | string> = { preset, quick: flags.quick ? "yes" : "no", threads: flags.threads, batch: flags.batch, loadAverageBefore: loadBefore };
+  const rows: string[] = [];
   for (const T of flags.quick ? [textMax] : [textMax, 160]) {
     const r = await benchTraining(cfg, flags, T);
-    process.stdout.write(
-      `train  T=${T}: step ${fmt(r.stepMs.median)} ms (min ${fmt(r.stepMs.min)}, max ${fmt(r.stepMs.max)}); with batch making ${fmt(r.withDataMs.median)} ms -> ${fmt(r.samplesPerSecond, 2)} samples/s\n`,
-    );
+    rows.push(`| train step, T=${T} | ${fmt(r.stepMs.median)} ms | ${fmt(r.stepMs.min)} .. ${fmt(r.stepMs.max)} ms | the optimizer step alone |`);
+    rows.push(`| train step with its batch made, T=${T} | ${fmt(r.withDataMs.median)} ms | ${fmt(r.withDataMs.min)} .. ${fmt(r.withDataMs.max)} ms | ${fmt(r.samplesPerSecond, 2)} samples/s |`);
+    Object.assign(figures, {
+      [`trainT${T}StepMs`]: r.stepMs.median,
+      [`trainT${T}StepMinMs`]: r.stepMs.min,
+      [`trainT${T}StepMaxMs`]: r.stepMs.max,
+      [`trainT${T}WithBatchMs`]: r.withDataMs.median,
+      [`trainT${T}SamplesPerS`]: r.samplesPerSecond,
+    });
   }
   const dir = await mkdtemp(join(tmpdir(), "n3d-bench-model-"));
   try {
     const g = await benchGrounding(cfg, flags, dir);
-    process.stdout.write(
-      `ground ${g.objects} objects (${g.tokens} answer tokens): ${fmt(g.totalMs.median)} ms median (min ${fmt(g.totalMs.min)}, max ${fmt(g.totalMs.max)}); vision ${fmt(g.visionMs)} + prefill ${fmt(g.prefillMs)} + decode ${fmt(g.decodeMs)} + boxes and depth support ${fmt(g.boxesMs)} ms\n`,
+    rows.push(
+      `| ground one frame, ${g.objects} objects | ${fmt(g.totalMs.median)} ms | ${fmt(g.totalMs.min)} .. ${fmt(g.totalMs.max)} ms | ` +
+        `${g.tokens} answer tokens: vision ${fmt(g.visionMs)} + prefill ${fmt(g.prefillMs)} + decode ${fmt(g.decodeMs)} + boxes and depth support ${fmt(g.boxesMs)} ms |`,
     );
-    process.stdout.write(`size   prefill.onnx ${fmt(g.prefillBytes / 1e6, 2)} MB, step.onnx ${fmt(g.stepBytes / 1e6, 2)} MB\n`);
+    rows.push(`| size | ${fmt((g.prefillBytes + g.stepBytes) / 1e6, 2)} MB | | prefill.onnx ${fmt(g.prefillBytes / 1e6, 2)} MB, step.onnx ${fmt(g.stepBytes / 1e6, 2)} MB |`);
+    Object.assign(figures, {
+      groundObjects: g.objects,
+      groundAnswerTokens: g.tokens,
+      groundMs: g.totalMs.median,
+      groundMinMs: g.totalMs.min,
+      groundMaxMs: g.totalMs.max,
+      groundVisionMs: g.visionMs,
+      groundPrefillMs: g.prefillMs,
+      groundDecodeMs: g.decodeMs,
+      groundBoxesMs: g.boxesMs,
+      prefillOnnxBytes: g.prefillBytes,
+      stepOnnxBytes: g.stepBytes,
+    });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+  const table = [
+    `## Compact model (${flags.quick ? "tiny preset, quick smoke run, not for quoting" : "small preset"})`,
+    `${cpu[0]?.model.trim() ?? "cpu"} x ${cpu.length}; ${flags.threads} onnxruntime threads, batch ${flags.batch}; load average ${fmt(loadBefore, 2)} before, ${fmt(loadavg()[0]!, 2)} after.`,
+    "",
+    "| what | median | min .. max | notes |",
+    "|---|---:|---:|---|",
+    ...rows,
+  ].join("\n");
+  return { table, figures };
 }
 
-await main();
+async function main(): Promise<void> {
+  const flags = parseFlags(process.argv.slice(2));
+  const { table } = await runModelBench(flags);
+  process.stdout.write(`${table}\n`);
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

@@ -1,14 +1,22 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { box3DToOfficial, parseN3dBoxesJson, serializeBboxLines } from "../formats/index.js";
 import { projectBox3D, type Box2D } from "../geometry/index.js";
+import { NATIVE_DETECT_PROMPT, NATIVE_GROUND_TEMPLATE } from "../ground/index.js";
+import { detectSample, groundSample, prepareScene, repositorySource, writeModelFolder, type TrainingSample } from "../model/index.js";
+import { overfit, TINY, tinyTokenizer } from "../model/testing/tiny-model.js";
+import { fillTemplate, readRepository } from "../qa/index.js";
 import { startChatServer, type ChatServer } from "../qa/testing/chat-server.js";
+import { createRng } from "../random.js";
 import { reason, type SceneObjectBox } from "../reason/index.js";
 import { encodeImagePng, readIntrinsics } from "../rgbd/index.js";
 import { makeTempDir } from "../rgbd/testing/fixtures.js";
+import { shippedModelDir } from "./ground.js";
 import { runCli as run } from "./testing/run-cli.js";
 
 // The committed example frame: a cabinet, a box and a suitcase (boxes.json is their truth).
@@ -77,7 +85,9 @@ describe("n3d ask (one question)", () => {
   it.each([
     [["--region", "-20,10,50,60", "Is <region0> taller than <region1>?"], /region 0 = "-20\.5,9\.5,49\.5,59\.5": reaches outside the 320x240 image/],
     [["--region", "10,10,5,60", "Is <region0> taller than <region1>?"], /region = "10,10,5,60": needs x2 > x1 and y2 > y1/],
-    [["--backend", "native", "--region", "10,10,50,60", "How tall is <region0>?"], /backend = "native": not available yet: the compact model is not shipped in this version/],
+    // The native back end reads its folder on first use: refused before any folder is looked at.
+    [["--backend", "native", "--model", "no-such-model", "--region", "10,10,50,60", "How tall is <region0>?"], /ask: backend = "native": cannot ground regions requests; use the regions back end for region prompts/],
+    [["--model", "some-model", "How tall is the box?"], /n3d ask: --model = "some-model": goes with --backend native \(the compact model\); the default back end does not use it/],
     [["--backend", "endpoint", "How tall is the box?"], /endpoint: baseUrl = undefined: missing; pass --endpoint-url or set N3D_ENDPOINT_URL/],
     [["--backend", "regions", "How tall is the box?"], /backend = "regions": cannot ground named objects requests/],
     [["--region", "10,10,50,60", "Is <region0> taller than <region3>?"], /object = "<region3>": names a region that was not given; the regions are <region0>/],
@@ -158,5 +168,100 @@ describe("n3d ask --batch", () => {
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ id: "only", type: "width_data", answer: { kind: "length", unit: "cm" } });
+  });
+});
+
+// `n3d ask --backend native` end to end: a synth frame on disk, a tiny model trained in process for
+// a few dozen steps on that frame (detect everything, ground one category) and written as a model
+// folder, then the CLI answers a question about that category with it.
+describe("n3d ask --backend native", () => {
+  let work: string;
+  let model: string;
+  let frame: string[];
+  let label: string;
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), "n3d-cli-ask-native-"));
+    const data = join(work, "data");
+    const synth = await run(["synth", "--out", data, "--count", "1", "--size", "64x48", "--objects", "3-4", "--seed", "5"]);
+    expect(synth.code, synth.err).toBe(0);
+    const { frame: f, scene } = await repositorySource(await readRepository(data)).load(0);
+    const labels = scene.objects.map((o) => o.label);
+    label = labels.find((l) => labels.indexOf(l) === labels.lastIndexOf(l))!; // one instance: the question names one object
+    const tokenizer = tinyTokenizer();
+    const prepared = prepareScene("scene", f, scene, TINY);
+    const ctx = { cfg: TINY, tokenizer };
+    // The builders draw a phrasing at random: redraw until it is the one the back end sends.
+    const drawn = (make: (seed: number) => TrainingSample | null, prompt: string): TrainingSample => {
+      for (let seed = 1; ; seed++) {
+        const s = make(seed);
+        if (s !== null && s.meta.prompt === prompt) return s;
+      }
+    };
+    const samples = [
+      drawn((seed) => detectSample(prepared, ctx, createRng(seed)), NATIVE_DETECT_PROMPT),
+      drawn((seed) => groundSample(prepared, label, ctx, createRng(seed)), fillTemplate(NATIVE_GROUND_TEMPLATE, { class: label })),
+    ];
+    const { params } = await overfit(TINY, tokenizer, samples, 40);
+    model = join(work, "model");
+    await writeModelFolder(model, { cfg: TINY, tokenizer, params });
+    const doc = JSON.parse(await readFile(join(data, "annotations.json"), "utf8")) as { images: { intrinsics: object }[] };
+    await writeFile(join(work, "K.json"), JSON.stringify(doc.images[0]!.intrinsics));
+    frame = ["--image", join(data, "images/000000.png"), "--depth", join(data, "depth/000000.png"), "--intrinsics", join(work, "K.json")];
+  });
+
+  afterAll(async () => {
+    await rm(work, { recursive: true, force: true });
+  });
+
+  /** stderr as lines, without commander's usage hint. */
+  const errLines = (err: string): string[] => err.trimEnd().split("\n").filter((l) => l !== "" && !l.startsWith("(run with --help"));
+
+  it("answers with the model's boxes, or says in one line that the object is not in the frame", async () => {
+    const r = await run(["ask", ...frame, "--backend", "native", "--model", model, "--threads", "1", `How tall is the ${label}?`]);
+    if (r.code === 0) {
+      expect(r.err).toBe("");
+      expect(r.out).toMatch(/^question type: height_data {2}\(ground-then-reason, back end native\)\nboxes used/);
+      expect(r.out).toMatch(new RegExp(`\\n {2}${label}: ${label}, centre \\[`));
+      expect(r.out).toMatch(new RegExp(`\\nanswer: The ${label} is \\d+(\\.\\d+)? \\w+ tall\\.\\n$`));
+    } else {
+      expect(r.code).toBe(2);
+      expect(errLines(r.err)).toHaveLength(1);
+      expect(r.err).toMatch(new RegExp(`^n3d: ask: object = "the ${label}": is not in the frame; `));
+    }
+  });
+
+  it("--json gives the boxes the answer used, labelled with the category asked about", async () => {
+    const r = await run(["ask", ...frame, "--backend", "native", "--model", model, "--threads", "1", "--json", `How far is the ${label} from the camera?`]);
+    if (r.code !== 0) {
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(new RegExp(`^n3d: ask: object = "the ${label}": is not in the frame; `));
+      return;
+    }
+    const json = JSON.parse(r.out) as { backend: string; answer: { kind: string; metres: number }; boxes: { label: string }[] };
+    expect(json.backend).toBe("native");
+    expect(json.answer.kind).toBe("length");
+    expect(json.answer.metres).toBeGreaterThan(0);
+    expect(json.boxes.map((b) => b.label)).toEqual([label]);
+  });
+
+  it("a missing model folder: exit 2 and one line naming it and how to train one", async () => {
+    const r = await run(["ask", ...frame, "--backend", "native", "--model", join(work, "nope"), `How tall is the ${label}?`]);
+    expect(r.code).toBe(2);
+    expect(errLines(r.err)).toHaveLength(1);
+    expect(r.err).toMatch(/nope.*does not exist; train one with `n3d train --stage 1/);
+  });
+
+  it.skipIf(existsSync(shippedModelDir()))("without --model, when this version ships no model: exit 2, saying so and how to train one", async () => {
+    const r = await run(["ask", ...frame, "--backend", "native", `How tall is the ${label}?`]);
+    expect(r.code).toBe(2);
+    expect(errLines(r.err)).toHaveLength(1);
+    expect(r.err).toMatch(/^n3d: n3d ask: --model = "models\/n3d-small": the shipped model is not in this version \(no .*\); give --model DIR, or train one with `n3d train/);
+  });
+
+  it("--threads must be an integer >= 1", async () => {
+    const r = await run(["ask", ...frame, "--backend", "native", "--model", model, "--threads", "0", `How tall is the ${label}?`]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/threads = "0": must be an integer >= 1/);
   });
 });

@@ -19,6 +19,7 @@ import {
   type RegionPrompt,
 } from "../ground/index.js";
 import { loadFrame, parseIntrinsics, readImage, type RGBDFrame } from "../rgbd/index.js";
+import { DEFAULT_MODEL_DIR, modelDirOf, parseThreads } from "./ground.js";
 import type { CliIo } from "./io.js";
 import { parsePositiveNumberArg } from "./parsers.js";
 
@@ -31,6 +32,9 @@ import { parsePositiveNumberArg } from "./parsers.js";
  * write boxes (the image spans [0, W] x [0, H]); `--mask FILE` a PNG whose bright pixels (any
  * channel >= 128) are the object. Regions are numbered in the order given: the boxes, or the masks,
  * or, when both are given, box k and mask k together are region k (then their counts must match).
+ *
+ * `--backend native` grounds with the compact model of `--model DIR` (default the package's
+ * models/n3d-small), read on the first question and shared by the rest.
  */
 
 interface AskFlags {
@@ -49,6 +53,8 @@ interface AskFlags {
   endpointModel?: string;
   endpointKey?: string;
   endpointCache?: string;
+  model?: string;
+  threads?: number;
   overlay?: string;
   batch?: string;
   json?: boolean;
@@ -148,6 +154,8 @@ class Grounders {
           ...(key !== undefined && key !== "" ? { apiKey: key } : {}),
           ...(f.endpointCache !== undefined ? { cachePath: f.endpointCache } : {}),
         },
+        // Only the native back end reads a model folder; the shipped one is looked for only then.
+        ...(name === "native" ? { native: { modelDir: modelDirOf(f.model, "n3d ask"), ...(f.threads !== undefined ? { threads: f.threads } : {}) } } : {}),
       });
       this.#made.set(name, g);
     }
@@ -314,7 +322,7 @@ export function registerAskCommand(program: Command, io: CliIo, env: Readonly<Re
     .addOption(new Option("--intrinsics <file>", "intrinsics JSON (pixels, K matrix, normalized, or fov_x_deg)").conflicts(["npz"]))
     .option("--npz <file>", "official N3D-VLM / MoGe point map: depth and intrinsics from it")
     .option("--gravity <x,y,z>", "gravity direction in the camera frame (default: camera +y, down the image)", parseGravityArg)
-    .addOption(new Option("--backend <name>", "grounding back end (default: regions with --region/--mask, else detect-lift)").choices(GROUNDER_NAMES))
+    .addOption(new Option("--backend <name>", "grounding back end (default: regions with --region/--mask, else detect-lift; native: the compact model of --model)").choices(GROUNDER_NAMES))
     .option("--region <x1,y1,x2,y2>", "a region prompt, <region0>, <region1>, ... in the order given (pixels; repeat the flag)", parseRegionArg)
     .option("--mask <file>", "a region prompt as a PNG mask (bright = object; repeat the flag)", collect)
     .addOption(new Option("--mode <mode>", "ground then reason (executed CoT), or let the back end answer directly").choices(["ground", "direct"]).default("ground"))
@@ -323,12 +331,18 @@ export function registerAskCommand(program: Command, io: CliIo, env: Readonly<Re
     .option("--endpoint-model <name>", "endpoint back end: model name (env N3D_ENDPOINT_MODEL)")
     .option("--endpoint-key <key>", "endpoint back end: API key (env N3D_ENDPOINT_KEY)")
     .option("--endpoint-cache <file>", "endpoint back end: JSONL cache of replies (reruns make no requests)")
+    .option("--model <dir>", `native back end: model folder (default ${DEFAULT_MODEL_DIR} in the package)`)
+    .option("--threads <n>", "native back end: onnxruntime threads (default 2)", parseThreads)
     .option("--overlay <file>", "write the image with the boxes used drawn over it (PNG)")
     .option("--batch <file>", "answer a JSONL file of questions: {id, image, depth, depth_scale, intrinsics (3x3), regions, masks, question} per line")
     .option("--json", "print one JSON object {type, answer, sentence, cot, boxes} (batch: one per line)")
     .action(async (question: string | undefined, flags: AskFlags) => {
       const grounders = new Grounders(flags, env);
       try {
+        if ((flags.model !== undefined || flags.threads !== undefined) && flags.backend !== "native") {
+          const flag = flags.model !== undefined ? "--model" : "--threads";
+          throw new InputError("n3d ask", flag, flags.model ?? flags.threads, `goes with --backend native (the compact model); the ${flags.backend ?? "default"} back end does not use it`);
+        }
         if (flags.batch !== undefined) {
           if (question !== undefined) throw new InputError("n3d ask", "question", question, "with --batch the questions come from the file; give one or the other");
           if (flags.overlay !== undefined) throw new InputError("n3d ask", "--overlay", flags.overlay, "draws one answer; it does not go with --batch");

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -40,24 +41,33 @@ interface GroundFlags {
   threads: number;
 }
 
-function parseThreads(value: string): number {
+/** Commander parser for `--threads N`: an integer >= 1 (onnxruntime threads). */
+export function parseThreads(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || n < 1) throw new InvalidArgumentError(`threads = "${value}": must be an integer >= 1`);
   return n;
 }
 
-/** The model folder to use: --model, else the shipped one (with a clear error until it exists). */
-async function openModel(flags: GroundFlags): Promise<ModelGrounder> {
-  if (flags.model !== undefined) return ModelGrounder.load(flags.model, { threads: flags.threads });
-  const dir = join(PACKAGE_ROOT, DEFAULT_MODEL_DIR);
-  try {
-    return await ModelGrounder.load(dir, { threads: flags.threads });
-  } catch (err) {
-    if (err instanceof InputError && err.problem.startsWith("does not exist")) {
-      throw new InputError("n3d ground", "--model", DEFAULT_MODEL_DIR, `the shipped model is not in this package (no ${dir}); give --model DIR, or ${TRAIN_HINT}`);
-    }
-    throw err;
-  }
+/** The shipped model's folder: {@link DEFAULT_MODEL_DIR} under the package root, absolute. */
+export function shippedModelDir(): string {
+  return join(PACKAGE_ROOT, DEFAULT_MODEL_DIR);
+}
+
+/**
+ * The model folder a command uses: `given` (its --model), else the shipped one. Throws an
+ * InputError naming `where` when --model is not given and this version ships no model, saying
+ * how to train one.
+ */
+export function modelDirOf(given: string | undefined, where: string): string {
+  if (given !== undefined) return given;
+  const dir = shippedModelDir();
+  if (!existsSync(dir)) throw new InputError(where, "--model", DEFAULT_MODEL_DIR, `the shipped model is not in this version (no ${dir}); give --model DIR, or ${TRAIN_HINT}`);
+  return dir;
+}
+
+/** The model of --model, else the shipped one. */
+function openModel(flags: GroundFlags): Promise<ModelGrounder> {
+  return ModelGrounder.load(modelDirOf(flags.model, "n3d ground"), { threads: flags.threads });
 }
 
 /** The frame of a single-image run from the flags. */

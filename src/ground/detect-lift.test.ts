@@ -4,7 +4,7 @@ import type { Detection, Detector } from "../detect/index.js";
 import { reason, type SceneObjectBox } from "../reason/index.js";
 import { ask } from "./ask.js";
 import { createDetectLiftGrounder } from "./detect-lift.js";
-import { createGrounder, GROUNDER_NAMES, NATIVE_NOT_AVAILABLE } from "./registry.js";
+import { createGrounder, GROUNDER_NAMES } from "./registry.js";
 import { oracleLift, truthFrameWith } from "./testing/fixtures.js";
 
 const t = truthFrameWith(3);
@@ -67,9 +67,9 @@ describe("detect-lift back end", () => {
 });
 
 describe("grounder registry", () => {
-  it("lists the back ends; native says it is not shipped; unknown names list the choices", () => {
+  it("lists the back ends; native needs a model folder; unknown names list the choices", () => {
     expect(GROUNDER_NAMES).toEqual(["detect-lift", "regions", "endpoint", "native"]);
-    expect(() => createGrounder("native")).toThrow(`grounder: backend = "native": ${NATIVE_NOT_AVAILABLE}`);
+    expect(() => createGrounder("native")).toThrow('grounder: native.modelDir = undefined: missing; the native back end needs a model folder: pass --model DIR');
     expect(() => createGrounder("magic")).toThrow('grounder: backend = "magic": is not a supported grounding back end; choose one of detect-lift, regions, endpoint, native');
     expect(createGrounder("regions").name).toBe("regions");
     expect(createGrounder("detect-lift").accepts).toEqual(["all", "category", "named"]);

@@ -1,13 +1,15 @@
 // ground/: asking spatial questions of an RGB-D frame. A Grounder turns a frame and a request
 // (everything, a category, the objects a question names, or 2D region prompts) into metric 3D
-// boxes; back ends sit in a registry (detect-lift, regions, endpoint, and the slot for the native
-// model). ask() maps a question onto a reason/ program, grounds its objects, and runs the program
-// (ground-then-reason), or lets a back end answer in its own words (direct).
+// boxes; back ends sit in a registry (detect-lift, regions, endpoint, and native: the compact model
+// of src/model). ask() maps a question onto a reason/ program, grounds its objects, and runs the
+// program (ground-then-reason), or lets a back end answer in its own words (direct).
 export type { GroundedBox, Grounder, GroundRequest, GroundRequestKind, RegionPrompt } from "./types.js";
-export { createGrounder, GROUNDER_NAMES, GROUNDERS, NATIVE_NOT_AVAILABLE } from "./registry.js";
+export { createGrounder, GROUNDER_NAMES, GROUNDERS } from "./registry.js";
 export type { GrounderOptions } from "./registry.js";
 export { checkRegions, createRegionsGrounder, liftRegions, maskBox, SAME_OBJECT_IOU, validDepthPixels } from "./regions.js";
 export type { CheckedRegion, RegionsGrounderOptions } from "./regions.js";
+export { createNativeGrounder, NATIVE_DETECT_PROMPT, NATIVE_GROUND_TEMPLATE, nativeLabelOf } from "./native.js";
+export type { NativeGrounderOptions, NativeModel } from "./native.js";
 export { createDetectLiftGrounder, DETECT_LIFT_MIN_SCORE, labelsNamed } from "./detect-lift.js";
 export type { DetectLiftOptions } from "./detect-lift.js";
 export { bboxLinesOf, createEndpointGrounder, endpointPrompt, frameNormalization } from "./endpoint.js";

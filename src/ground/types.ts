@@ -3,7 +3,7 @@ import type { RGBDFrame } from "../rgbd/index.js";
 
 /**
  * Grounding: an RGB-D frame and a request in, metric 3D boxes out. Every back end (detector +
- * lifting, user regions + lifting, a remote VLM, later the native model) answers the same
+ * lifting, user regions + lifting, a remote VLM, the native model) answers the same
  * {@link GroundRequest} with the same {@link GroundedBox} list, so ask() does not care which one ran.
  */
 
