@@ -23,11 +23,12 @@ function shellLines(): string[] {
 
 /**
  * Split a command line into argv: words split on spaces, a double-quoted word kept whole (the README
- * uses no other quoting or escapes); what follows --out goes to a temp folder.
+ * uses no other quoting or escapes); what follows --out (and --model) goes to a temp folder.
  */
 export function argvOf(line: string, outDir = out): string[] {
   const argv = [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!);
-  return argv.map((a, i) => (argv[i - 1] === "--out" ? join(outDir, a) : a));
+  // --model names a folder an earlier README command wrote with --out, so it lives there too.
+  return argv.map((a, i) => (argv[i - 1] === "--out" || argv[i - 1] === "--model" ? join(outDir, a) : a));
 }
 
 describe("README", () => {
@@ -36,6 +37,7 @@ describe("README", () => {
   it("splits quoted arguments as a shell would", () => {
     expect(argvOf('ask --image a.png "Is the chair taller than the table?" --json', "/o")).toEqual(["ask", "--image", "a.png", "Is the chair taller than the table?", "--json"]);
     expect(argvOf("synth --out x --count 2", "/o")).toEqual(["synth", "--out", join("/o", "x"), "--count", "2"]);
+    expect(argvOf("ground --model m --out g", "/o")).toEqual(["ground", "--model", join("/o", "m"), "--out", join("/o", "g")]);
   });
 
   it("starts with the install-and-run command and the test command", () => {
