@@ -7,7 +7,8 @@ import type { QaScene } from "../qa/index.js";
 import { createRng } from "../random.js";
 import type { RGBDFrame } from "../rgbd/index.js";
 import { CATEGORY_NAMES } from "../synth/index.js";
-import { countSupport, MIN_SUPPORT_POINTS, ModelGrounder, supportPoints, unknownWords } from "./grounder.js";
+import { DETECTION_TEMPLATES, fillTemplate, GROUNDING_TEMPLATES } from "../qa/index.js";
+import { countSupport, MIN_SUPPORT_POINTS, ModelGrounder, promptLabelIds, supportPoints, unknownWords } from "./grounder.js";
 import { writeModelFolder } from "./model-folder.js";
 import { detectSample, groundSample, prepareScene, type TrainingSample } from "./samples.js";
 import { cachedSource, overfit, TINY, tinySource, tinyTokenizer } from "./testing/tiny-model.js";
@@ -59,6 +60,26 @@ describe("ModelGrounder", () => {
     const present = await grounder.ground(frame, { prompt: samples.present.meta.prompt });
     expect(present.objects.length).toBeGreaterThan(0);
     expect(new Set(present.objects.map((o) => o.label))).toEqual(new Set([samples.present.meta.category]));
+  });
+
+  it("restricts labels to the category a prompt names, never to the templates' own word 'box'", () => {
+    const boxId = tokenizer.id("box");
+    for (const t of DETECTION_TEMPLATES) expect([...promptLabelIds(tokenizer, t)]).toEqual([]);
+    for (const t of GROUNDING_TEMPLATES) {
+      expect([...promptLabelIds(tokenizer, fillTemplate(t, { class: "chair" }))]).toEqual([tokenizer.id("chair")]);
+      expect([...promptLabelIds(tokenizer, fillTemplate(t, { class: "box" }))]).toEqual([boxId]);
+    }
+    // A free prompt: its label words.
+    expect(new Set(promptLabelIds(tokenizer, "chair and table"))).toEqual(new Set([tokenizer.id("chair"), tokenizer.id("table")]));
+  });
+
+  it("runs concurrent calls one after another, with the answers of sequential calls", async () => {
+    const prompts = [samples.detect.meta.prompt, samples.present.meta.prompt, samples.absent.meta.prompt];
+    const sequential = [];
+    const view = (r: Awaited<ReturnType<ModelGrounder["ground"]>>): unknown => [r.answerText, r.objects.map((o) => o.score)];
+    for (const prompt of prompts) sequential.push(view(await grounder.ground(frame, { prompt })));
+    const together = await Promise.all(prompts.map((prompt) => grounder.ground(frame, { prompt })));
+    expect(together.map(view)).toEqual(sequential);
   });
 
   it("does not run the model on words it does not know, and says so", async () => {

@@ -1,6 +1,6 @@
 import { InputError } from "../errors.js";
 import { boxContainsPoint, isValidDepth, type Box3D, type Vec3 } from "../geometry/index.js";
-import { DETECTION_TEMPLATES } from "../qa/index.js";
+import { DETECTION_TEMPLATES, GROUNDING_TEMPLATES } from "../qa/index.js";
 import type { RGBDFrame } from "../rgbd/index.js";
 import { decodeBox, OBJ_CLOSE, OBJ_OPEN, type GrammarMode, type ParsedAnswer } from "./box-tokens.js";
 import type { ModelConfig } from "./config.js";
@@ -107,7 +107,16 @@ export class ModelGrounder {
    * size, no valid depth when the model uses the depth encoding), an empty prompt, or a prompt
    * longer than the model reads.
    */
-  async ground(frame: RGBDFrame, options: GroundOptions = {}): Promise<GroundingAnswer> {
+  ground(frame: RGBDFrame, options: GroundOptions = {}): Promise<GroundingAnswer> {
+    // One key/value cache per model: calls run one after another, never interleaved.
+    const run = this.queue.then(() => this.groundNow(frame, options));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private async groundNow(frame: RGBDFrame, options: GroundOptions): Promise<GroundingAnswer> {
     const t0 = performance.now();
     const where = "ground";
     const prompt = options.prompt ?? DEFAULT_GROUND_PROMPT;
@@ -123,8 +132,7 @@ export class ModelGrounder {
     }
     const promptIds = tokenizer.encodePrompt(prompt);
     if (promptIds.length > cfg.maxPromptTokens) throw new InputError(where, "prompt", prompt, `is ${promptIds.length} tokens; the model reads at most ${cfg.maxPromptTokens}`);
-    const labels = new Set(tokenizer.labels);
-    const labelIds = new Set(Array.from(promptIds).filter((id) => labels.has(tokenizer.token(id))));
+    const labelIds = promptLabelIds(tokenizer, prompt);
     const decoded = await greedyDecode(this.source, { pixels: vision.patches, depthPE: vision.depthPE, promptIds }, tokenizer, cfg, { mode: options.mode ?? "boxes", labelIds });
     const spans = objectSpans(tokenizer, decoded.ids);
     const points = supportPoints(frame);
@@ -205,4 +213,27 @@ export function countSupport(points: readonly Vec3[], box: Box3D): number {
   let n = 0;
   for (const p of points) if (boxContainsPoint(grown, p)) n++;
   return n;
+}
+
+const normalizePrompt = (text: string): string => text.trim().replace(/\s+/g, " ").toLowerCase();
+
+const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** The grounding templates as patterns capturing the category (`{class}`). */
+const GROUNDING_PATTERNS: readonly RegExp[] = GROUNDING_TEMPLATES.map(
+  (t) => new RegExp(`^${t.split("{class}").map((part) => escapeRegex(normalizePrompt(part))).join("(.+?)")}$`),
+);
+
+/**
+ * The label tokens the answer may use for `prompt`: none (no restriction) for a detection phrasing;
+ * the category's label tokens for a grounding phrasing; for any other prompt, every label word in
+ * it. The template text itself is not read for labels: "box" is a category, and the phrasings'
+ * own "3D box" / "boxes" would otherwise restrict a detection answer to boxes labelled "box".
+ */
+export function promptLabelIds(tokenizer: Tokenizer, prompt: string): Set<number> {
+  const text = normalizePrompt(prompt);
+  if (DETECTION_TEMPLATES.some((t) => normalizePrompt(t) === text)) return new Set();
+  const category = GROUNDING_PATTERNS.map((re) => re.exec(text)?.[1]).find((c) => c !== undefined);
+  const labels = new Set(tokenizer.labels);
+  return new Set(Array.from(tokenizer.encodePrompt(category ?? prompt)).filter((id) => labels.has(tokenizer.token(id))));
 }
