@@ -43,3 +43,16 @@ export function formatValue(value: unknown): string {
   text = text.replace(/\s+/g, " ");
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
+
+/**
+ * JSON.parse, with a syntax error turned into the one-line InputError
+ * `where: field = "<text>": is not valid JSON: <parser message>`.
+ */
+export function parseJsonText(text: string, where: string, field = "json"): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    const msg = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, " ");
+    throw new InputError(where, field, text, `is not valid JSON: ${msg}`);
+  }
+}

@@ -1,4 +1,4 @@
-import { formatValue as show, InputError } from "../errors.js";
+import { formatValue as show, InputError, parseJsonText } from "../errors.js";
 import { validateImageSize, validateIntrinsics } from "../geometry/index.js";
 import type { Box2D, ImageSize, Intrinsics, Vec3 } from "../geometry/index.js";
 import { rleCountsFromString } from "./coco-rle.js";
@@ -189,13 +189,7 @@ export function parseCocoDataset(json: unknown, where: string): AnnotatedDataset
 
 /** Parse COCO JSON text; a syntax error is an InputError naming `where`. */
 export function parseCocoDatasetText(text: string, where: string): AnnotatedDataset {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    const msg = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, " ");
-    throw new InputError(where, "json", text, `is not valid JSON: ${msg}`);
-  }
+  const json = parseJsonText(text, where);
   return parseCocoDataset(json, where);
 }
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { InputError } from "../errors.js";
+import { InputError, parseJsonText } from "../errors.js";
 import { boxToUVZ, project, type Box3D, type Intrinsics, type Vec3 } from "../geometry/index.js";
 
 /**
@@ -131,13 +131,7 @@ export function toN3dJson(box: N3dBox, K: Intrinsics): N3dBoxJson {
  * field: `boxes.json: [2].size[1] = -1: must be a finite number >= 0 (metres)`.
  */
 export function parseN3dBoxesJson(text: string, where: string, K?: Intrinsics): N3dBox[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    const msg = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, " ");
-    throw new InputError(where, "json", text, `is not valid JSON: ${msg}`);
-  }
+  const json = parseJsonText(text, where);
   if (!Array.isArray(json)) throw new InputError(where, "json", json, "must be a JSON array of boxes");
   return json.map((item, i) => parseOne(item, where, `[${i}]`, K));
 }

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { InputError } from "../errors.js";
+import { InputError, parseJsonText } from "../errors.js";
 import type { DatasetCategory } from "../formats/index.js";
 import type { Intrinsics } from "../geometry/index.js";
 import type { LiftOptions } from "./lift.js";
@@ -160,12 +160,7 @@ export async function readManifest(path: string): Promise<LiftManifest> {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") throw new InputError(path, "file", path, "does not exist; is this an n3d lift output folder (finished)?");
     throw err;
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new InputError(path, "json", text, `is not valid JSON: ${(err instanceof Error ? err.message : String(err)).replace(/\s+/g, " ")}`);
-  }
+  const json = parseJsonText(text, path);
   const m = json as Partial<LiftManifest> | null;
   if (m === null || typeof m !== "object" || m.format !== LIFT_FORMAT) throw new InputError(path, "format", m?.format, `is not ${LIFT_FORMAT}; not an n3d lift manifest`);
   if (m.version !== LIFT_FORMAT_VERSION) throw new InputError(path, "version", m.version, `this n3d reads ${LIFT_FORMAT} version ${LIFT_FORMAT_VERSION}`);

@@ -1,4 +1,4 @@
-import { InputError } from "../errors.js";
+import { InputError, parseJsonText } from "../errors.js";
 import type { IntrinsicsSource } from "../depth/index.js";
 import { DATASET_SKIP_REASONS } from "../formats/index.js";
 import type { DatasetId, DatasetSkipReason, N3dBoxJson } from "../formats/index.js";
@@ -134,12 +134,7 @@ function ordered(record: LiftRecord): Record<string, unknown> {
  * line is not JSON or not a record (no known `kind`, no image_id).
  */
 export function parseRecordLine(line: string, where: string): LiftRecord {
-  let json: unknown;
-  try {
-    json = JSON.parse(line);
-  } catch (err) {
-    throw new InputError(where, "line", line, `is not valid JSON: ${(err instanceof Error ? err.message : String(err)).replace(/\s+/g, " ")}`);
-  }
+  const json = parseJsonText(line, where, "line");
   if (json === null || typeof json !== "object" || Array.isArray(json)) throw new InputError(where, "line", line, "must be a JSON object");
   const rec = json as Record<string, unknown>;
   const kind = rec["kind"];

@@ -1,6 +1,6 @@
 import { mkdir, readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { InputError } from "../errors.js";
+import { InputError, parseJsonText } from "../errors.js";
 import { writeFileAtomic } from "../fsutil.js";
 import { canonicalJson, configHash, loadCheckpoint, type JsonValue } from "../graph/checkpoint.js";
 import { exportInferenceModel } from "../graph/export.js";
@@ -128,12 +128,7 @@ export async function readModelFolder(dir: string): Promise<ModelFolder> {
   }
   const configPath = join(abs, MODEL_FILES.config);
   const text = await readIfExists(configPath, `the folder has no ${MODEL_FILES.config}; it is not a model folder (${TRAIN_HINT})`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new InputError(configPath, "json", text, `is not valid JSON: ${(err as Error).message}`);
-  }
+  const raw = parseJsonText(text, configPath);
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new InputError(configPath, "document", raw, "must be a JSON object");
   const doc = raw as Record<string, unknown>;
   if (doc["format"] !== MODEL_FOLDER_FORMAT) throw new InputError(configPath, "format", doc["format"], `is not "${MODEL_FOLDER_FORMAT}"; not an n3d model folder`);

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { InputError } from "../errors.js";
+import { InputError, parseJsonText } from "../errors.js";
 import { writeFileAtomic } from "../fsutil.js";
 import { COCO80_LABELS } from "../detect/coco-labels.js";
 import { DETECTION_TEMPLATES, GROUNDING_TEMPLATES, reasoningTemplates } from "../qa/index.js";
@@ -398,12 +398,7 @@ export function serializeTokenizer(tokenizer: Tokenizer): string {
 
 /** Parse tokenizer.json text; `where` names the file in errors. */
 export function parseTokenizerJson(text: string, where = "tokenizer.json"): Tokenizer {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new InputError(where, "json", text, `is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
-  }
+  const json = parseJsonText(text, where);
   return new Tokenizer(json as TokenizerJson, where);
 }
 

@@ -1,6 +1,6 @@
 import { readFile, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { InputError } from "../errors.js";
+import { InputError, parseJsonText } from "../errors.js";
 import { project, validateImageSize, type ImageSize, type Intrinsics, type Vec3 } from "../geometry/index.js";
 import { fromN3dJson } from "../formats/index.js";
 import { parseIntrinsics } from "../rgbd/index.js";
@@ -87,13 +87,7 @@ export async function readRepository(path: string): Promise<QaRepository> {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") throw new InputError(file, "file", file, `does not exist; a repository folder holds ${ANNOTATIONS_FILE}`);
     throw err;
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    const msg = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, " ");
-    throw new InputError(file, "json", text, `is not valid JSON: ${msg}`);
-  }
+  const json = parseJsonText(text, file);
   const root = dirname(file);
   return { annotationsPath: file, root, scenes: parseRepository(json, file, root) };
 }
