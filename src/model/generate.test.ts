@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InputError } from "../errors.js";
-import { decodeBox, type GrammarMode } from "./box-tokens.js";
+import type { GrammarMode } from "./answer-grammar.js";
+import { decodeBox } from "./box-tokens.js";
 import { createRng } from "../random.js";
 import { greedyDecode, type CachedLogits, type FullRecomputeLogits, type GenerationPrefix, type LogitsSource } from "./generate.js";
 import { sampleStream } from "./stage-data.js";

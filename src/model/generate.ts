@@ -1,6 +1,6 @@
 import { InputError } from "../errors.js";
 import { Session, type SessionConfig } from "../graph/runtime/session.js";
-import type { GrammarMode, ParsedAnswer } from "./box-tokens.js";
+import type { GrammarMode, ParsedAnswer } from "./answer-grammar.js";
 import type { ModelConfig } from "./config.js";
 import { NET, networkDims, pastKeyName, pastValueName, presentKeyName, presentValueName, tokenKeyName, tokenValueName, type NetworkDims } from "./network.js";
 import type { Tokenizer } from "./tokenizer.js";

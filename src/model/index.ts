@@ -30,8 +30,6 @@ export {
 } from "./tokenizer.js";
 export type { AllowedOptions, ConstrainedDecoder, TokenizerJson, TokenizerOptions } from "./tokenizer.js";
 export {
-  ANSWER_MARK,
-  AnswerScanner,
   axisBins,
   binToken,
   boxAxes,
@@ -40,6 +38,14 @@ export {
   decodeBox,
   dequantize,
   encodeBox,
+  parseBinToken,
+  quantize,
+  targetAxes,
+} from "./box-tokens.js";
+export type { AxisBins, BinAxis } from "./box-tokens.js";
+export {
+  ANSWER_MARK,
+  AnswerScanner,
   EOS,
   instanceToken,
   MAX_FRAC_DIGITS,
@@ -50,17 +56,14 @@ export {
   OBJ_CLOSE,
   OBJ_OPEN,
   objectTokens,
-  parseBinToken,
   PROGRAM_MARK,
   programTailTokens,
   programToken,
-  quantize,
   SEP,
-  targetAxes,
   unitToken,
   valueTailTokens,
-} from "./box-tokens.js";
-export type { AllowedItem, AxisBins, BinAxis, GrammarMode, ParsedAnswer, ParsedObject, ParsedValue, ProgramArgs, TokenClass } from "./box-tokens.js";
+} from "./answer-grammar.js";
+export type { AllowedItem, GrammarMode, ParsedAnswer, ParsedObject, ParsedValue, ProgramArgs, TokenClass } from "./answer-grammar.js";
 export { areaWeights, resizedIntrinsics, sineEncoding3D, visionInputs } from "./vision-inputs.js";
 export type { AreaWeights, VisionInputs } from "./vision-inputs.js";
 export { detectSample, groundSample, prepareScene, reasoningSample } from "./samples.js";

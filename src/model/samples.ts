@@ -3,7 +3,7 @@ import { BalanceTracker, DETECTION_TEMPLATES, drawReasoning, fillTemplate, GROUN
 import { getProgram } from "../reason/index.js";
 import type { Rng } from "../random.js";
 import type { RGBDFrame } from "../rgbd/index.js";
-import { EOS, objectTokens, programTailTokens, valueTailTokens } from "./box-tokens.js";
+import { EOS, objectTokens, programTailTokens, valueTailTokens } from "./answer-grammar.js";
 import type { ModelConfig } from "./config.js";
 import type { Tokenizer } from "./tokenizer.js";
 import { visionInputs, type VisionInputs } from "./vision-inputs.js";
@@ -19,7 +19,7 @@ import { visionInputs, type VisionInputs } from "./vision-inputs.js";
  * - stage 2, `reason`: a question drawn by qa/'s generator -> grounding-first: the boxes of the
  *   objects the program uses, named as the question names them (`<#1> chair` for `1_chair`), in
  *   the program's role order, then `<prog> <p:TYPE>` and its arguments; end-to-end: `<ans>
- *   <p:TYPE>` and the answer value (box-tokens.ts has the grammar).
+ *   <p:TYPE>` and the answer value (answer-grammar.ts has the grammar).
  * Answers are written with the frame's own intrinsics and size (u, v are normalized, so the same
  * tokens hold for the resized model input).
  */

@@ -8,7 +8,8 @@ import { randomScenes } from "../qa/testing/fixtures.js";
 import { reasoningTemplates, fillTemplate } from "../qa/index.js";
 import { QUESTION_TYPES } from "../reason/index.js";
 import { createRng } from "../random.js";
-import { decodeBox, objectTokens, programTailTokens, valueTailTokens, type GrammarMode } from "./box-tokens.js";
+import { objectTokens, programTailTokens, valueTailTokens, type GrammarMode } from "./answer-grammar.js";
+import { decodeBox } from "./box-tokens.js";
 import { resolveModelConfig } from "./config.js";
 import { createTokenizer, parseTokenizerJson, readTokenizer, serializeTokenizer, writeTokenizer, type Tokenizer } from "./tokenizer.js";
 

@@ -8,28 +8,22 @@ import { CATEGORY_NAMES } from "../synth/index.js";
 import { COLOR_NAMES } from "../synth/materials.js";
 import {
   AnswerScanner,
-  axisBins,
-  boxAxes,
-  boxTokenNames,
   EOS,
   instanceToken,
   normalizeLabel,
-  parseBinToken,
   programToken,
   SEP,
-  targetAxes,
   unitToken,
   ANSWER_MARK,
   OBJ_CLOSE,
   OBJ_OPEN,
   PROGRAM_MARK,
   type AllowedItem,
-  type AxisBins,
-  type BinAxis,
   type GrammarMode,
   type ParsedAnswer,
   type TokenClass,
-} from "./box-tokens.js";
+} from "./answer-grammar.js";
+import { axisBins, boxAxes, boxTokenNames, parseBinToken, targetAxes, type AxisBins, type BinAxis } from "./box-tokens.js";
 import { BOX_TARGETS, type BoxTarget, type ModelConfig } from "./config.js";
 
 /**
@@ -58,7 +52,7 @@ import { BOX_TARGETS, type BoxTarget, type ModelConfig } from "./config.js";
  * "orange / tangerine" for the label "orange/tangerine") by that token; a piece not in `tokens` is
  * <unk>. The prompt is <bos> pieces... <sep>.
  *
- * Decoding an answer (grammar in box-tokens.ts): `<obj> [<#k>] label b1 ... b7 </obj>` per box,
+ * Decoding an answer (grammar in answer-grammar.ts): `<obj> [<#k>] label b1 ... b7 </obj>` per box,
  * then optionally `<prog> <p:TYPE> args` or `<ans> <p:TYPE> value`, then <eos>. A bin token
  * `<axis_k>` means the value at bin centre k of box.bins[axis]:
  *   linear: value = origin + k * step;   log: value = exp(origin + k * step)

@@ -3,7 +3,7 @@ import { errorOf } from "../../test/helpers.js";
 import type { Vec2, Vec3 } from "../geometry/index.js";
 import { applyPose, clipConvexPolygon, composePoses, invertPose, polygonArea, project } from "../geometry/index.js";
 import { getCategory } from "./catalog.js";
-import { DEFAULT_LAYOUT_OPTIONS, rectsOverlap, resolveLayoutOptions, sampleScenePlan } from "./layout.js";
+import { DEFAULT_LAYOUT_OPTIONS, resolveLayoutOptions, sampleScenePlan } from "./layout.js";
 import type { SceneObject, ScenePlan } from "./types.js";
 
 const size = { width: 320, height: 240 };
@@ -227,27 +227,5 @@ describe("sampleScenePlan", () => {
     expect(errorOf(() => sampleScenePlan(1, {} as never)).field).toBe("size");
     expect(errorOf(() => sampleScenePlan(1, { size, objects: 3 } as never)).message).toContain("objects = 3: is not a layout option");
     expect(resolveLayoutOptions({ size }).categories.length).toBeGreaterThanOrEqual(24);
-  });
-});
-
-describe("rectsOverlap", () => {
-  const square = (cx: number, cz: number, h: number): [Vec2, Vec2, Vec2, Vec2] => [
-    [cx - h, cz - h],
-    [cx + h, cz - h],
-    [cx + h, cz + h],
-    [cx - h, cz + h],
-  ];
-
-  it("tests oriented rectangles with a gap", () => {
-    expect(rectsOverlap(square(0, 0, 1), square(0, 0, 1), 0)).toBe(true);
-    expect(rectsOverlap(square(0, 0, 1), square(2.5, 0, 1), 0)).toBe(false);
-    expect(rectsOverlap(square(0, 0, 1), square(2.5, 0, 1), 0.6)).toBe(true);
-    // A diamond whose corner points at the square's corner: bounding boxes overlap, shapes do not.
-    const r = Math.SQRT2;
-    const diamond: [Vec2, Vec2, Vec2, Vec2] = [[2.2, 2.2 - r], [2.2 + r, 2.2], [2.2, 2.2 + r], [2.2 - r, 2.2]];
-    expect(rectsOverlap(square(0, 0, 1), diamond, 0)).toBe(false);
-    // The gap is (2.2 + 2.2 - r - 2) / sqrt(2) = 0.697 m, along the diamond's edge normal.
-    expect(rectsOverlap(square(0, 0, 1), diamond, 0.65)).toBe(false);
-    expect(rectsOverlap(square(0, 0, 1), diamond, 0.75)).toBe(true);
   });
 });
