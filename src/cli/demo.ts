@@ -2,7 +2,6 @@ import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { InvalidArgumentError } from "commander";
 import type { Command } from "commander";
 import { InputError } from "../errors.js";
 import { writeFileAtomic } from "../fsutil.js";
@@ -11,6 +10,7 @@ import { isClockWithinOne, isWithin25Percent } from "../eval/index.js";
 import { runDemo, type DemoResult, type DemoScene } from "../ground/index.js";
 import type { AnswerValue } from "../reason/index.js";
 import type { CliIo } from "./io.js";
+import { intInRangeArg } from "./parsers.js";
 
 /**
  * `n3d demo`: the README's first command. On the committed example scenes it lifts the annotated
@@ -27,17 +27,8 @@ function packageRoot(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 }
 
-function parseCount(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 100) throw new InvalidArgumentError(`questions = "${value}": must be an integer in 1 ... 100`);
-  return n;
-}
-
-function parseSeed(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || n > 0xffffffff) throw new InvalidArgumentError(`seed = "${value}": must be an integer in 0 ... 4294967295`);
-  return n;
-}
+const parseCount = intInRangeArg("questions", 1, 100);
+const parseSeed = intInRangeArg("seed", 0, 0xffffffff);
 
 const escapeHtml = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 

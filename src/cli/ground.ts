@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { InvalidArgumentError, Option } from "commander";
+import { Option } from "commander";
 import type { Command } from "commander";
 import { InputError } from "../errors.js";
 import { box3DToOfficial, loadOfficialFrame, serializeBboxLines, serializeN3dBoxesJson, toN3dJson } from "../formats/index.js";
@@ -11,7 +11,7 @@ import { DEFAULT_GROUND_PROMPT, ModelGrounder, repositorySource, TRAIN_HINT, typ
 import { readRepository } from "../qa/index.js";
 import { loadFrame, writeBoxOverlay, type RGBDFrame } from "../rgbd/index.js";
 import type { CliIo } from "./io.js";
-import { parsePositiveNumberArg } from "./parsers.js";
+import { intAtLeastArg, parsePositiveNumberArg } from "./parsers.js";
 import { ProgressBar } from "./progress.js";
 
 /**
@@ -42,11 +42,7 @@ interface GroundFlags {
 }
 
 /** Commander parser for `--threads N`: an integer >= 1 (onnxruntime threads). */
-export function parseThreads(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || n < 1) throw new InvalidArgumentError(`threads = "${value}": must be an integer >= 1`);
-  return n;
-}
+export const parseThreads = intAtLeastArg("threads", 1);
 
 /** The shipped model's folder: {@link DEFAULT_MODEL_DIR} under the package root, absolute. */
 export function shippedModelDir(): string {

@@ -8,7 +8,7 @@ import { DEFAULT_CHUNK_SIZE, DEFAULT_LIFT_OPTIONS, DEFAULT_MIN_SCORE, LIFT_REJEC
 import type { LiftDatasetSource, LiftRunResult, ManifestCounts, ShardSpec } from "../lift/index.js";
 import { readIntrinsics } from "../rgbd/index.js";
 import type { CliIo } from "./io.js";
-import { parsePositiveNumberArg } from "./parsers.js";
+import { intAtLeastArg, parsePositiveNumberArg } from "./parsers.js";
 import { ProgressBar } from "./progress.js";
 
 /** Exit code of `n3d lift` when it finished but skipped some items (0: nothing skipped; 2: bad usage or input). */
@@ -33,13 +33,7 @@ function parseShard(value: string): ShardSpec {
   return { index, count };
 }
 
-function intParser(name: string, min: number): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || n < min || n > 1e9) throw new InvalidArgumentError(`${name} = "${value}": must be an integer >= ${min}`);
-    return n;
-  };
-}
+const intParser = (name: string, min: number): ((value: string) => number) => intAtLeastArg(name, min, 1e9);
 
 function parseFov(value: string): number {
   const x = Number(value);

@@ -19,3 +19,24 @@ export function parsePositiveNumberArg(value: string): number {
   }
   return x;
 }
+
+function integerParser(name: string, min: number, max: number, problem: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || n < min || n > max) throw new InvalidArgumentError(`${name} = "${value}": ${problem}`);
+    return n;
+  };
+}
+
+/**
+ * Commander parser for an integer flag >= `min` ("must be an integer >= min"). `cap` is a sanity
+ * bound above which the same error is given (default none).
+ */
+export function intAtLeastArg(name: string, min: number, cap = Infinity): (value: string) => number {
+  return integerParser(name, min, cap, `must be an integer >= ${min}`);
+}
+
+/** Commander parser for an integer flag in [min, max] ("must be an integer in min ... max"). */
+export function intInRangeArg(name: string, min: number, max: number): (value: string) => number {
+  return integerParser(name, min, max, `must be an integer in ${min} ... ${max}`);
+}

@@ -22,6 +22,7 @@ import type { QaForm, QaScene } from "../qa/index.js";
 import { QUESTION_TYPES } from "../reason/index.js";
 import { readDepth } from "../rgbd/index.js";
 import type { CliIo } from "./io.js";
+import { intAtLeastArg } from "./parsers.js";
 
 function listParser(name: string, allowed: readonly string[]): (value: string) => string[] {
   return (value) => {
@@ -34,13 +35,7 @@ function listParser(name: string, allowed: readonly string[]): (value: string) =
   };
 }
 
-function intParser(name: string, min: number): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || n < min || n > 0xffffffff) throw new InvalidArgumentError(`${name} = "${value}": must be an integer >= ${min}`);
-    return n;
-  };
-}
+const intParser = (name: string, min: number): ((value: string) => number) => intAtLeastArg(name, min, 0xffffffff);
 
 const FORMS: readonly QaForm[] = ["detection", "grounding", "reasoning"];
 

@@ -3,20 +3,11 @@ import type { Command } from "commander";
 import type { ImageSize } from "../geometry/index.js";
 import { DEFAULT_SYNTH_SIZE, NOISE_PRESET_NAMES, writeSynthDataset } from "../synth/index.js";
 import type { CliIo } from "./io.js";
-import { parseSizeArg } from "./parsers.js";
+import { intAtLeastArg, intInRangeArg, parseSizeArg } from "./parsers.js";
 import { ProgressBar } from "./progress.js";
 
-function parseCount(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || n < 1) throw new InvalidArgumentError(`count = "${value}": must be an integer >= 1`);
-  return n;
-}
-
-function parseSeed(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || n > 0xffffffff) throw new InvalidArgumentError(`seed = "${value}": must be an integer in 0 ... 4294967295`);
-  return n;
-}
+const parseCount = intAtLeastArg("count", 1);
+const parseSeed = intInRangeArg("seed", 0, 0xffffffff);
 
 function parseRatio(value: string): number {
   const x = Number(value);

@@ -17,6 +17,7 @@ import {
 } from "../model/index.js";
 import { readRepository } from "../qa/index.js";
 import type { CliIo } from "./io.js";
+import { intAtLeastArg } from "./parsers.js";
 
 /**
  * `n3d train`: train the compact model, stage 1 (localization) or stage 2 (grounded reasoning from
@@ -42,13 +43,7 @@ function parseStage(value: string): 1 | 2 {
   return Number(value) as 1 | 2;
 }
 
-function parsePositiveInt(name: string): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || n < 1 || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`${name} = "${value}": must be an integer >= 1`);
-    return n;
-  };
-}
+const parsePositiveInt = (name: string): ((value: string) => number) => intAtLeastArg(name, 1, Number.MAX_SAFE_INTEGER);
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
