@@ -38,6 +38,7 @@ import { loadFrame, type RGBDFrame } from "../src/rgbd/index.js";
 import { writeSynthDataset } from "../src/synth/index.js";
 import { writeFileAtomic } from "../src/fsutil.js";
 import { resolveLiftOptions, type LiftOptions } from "../src/lift/lift.js";
+import { escapeRegExp } from "../src/regex.js";
 
 interface Options {
   scenes: number;
@@ -96,14 +97,12 @@ async function truth2d(dir: string): Promise<Map<string, Truth2D>> {
   return out;
 }
 
-const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
 /** The question with each named object replaced by <regionK> (longest names first, whole words), or null if a name is not found once. */
 function withRegions(question: string, names: readonly string[]): string | null {
   let q = question;
   const order = names.map((n, k) => ({ n, k })).sort((a, b) => b.n.length - a.n.length);
   for (const { n, k } of order) {
-    const re = new RegExp(`(?<![\\w<])${escapeRegex(n)}(?![\\w>])`, "g");
+    const re = new RegExp(`(?<![\\w<])${escapeRegExp(n)}(?![\\w>])`, "g");
     const hits = q.match(re)?.length ?? 0;
     if (hits > 1) return null;
     q = q.replace(re, `<region${k}>`);

@@ -1,5 +1,6 @@
 import type { AnswerValue, LengthUnit } from "../reason/index.js";
 import { UNIT_SPELLINGS } from "./grammar.js";
+import { escapeRegExp } from "../regex.js";
 
 /**
  * Reading a back end's own free-text answer (direct mode) into a value, best effort, by one rule
@@ -21,8 +22,7 @@ export function answerPart(text: string): string {
   return (end < 0 ? text : text.slice(end + "</think>".length)).trim();
 }
 
-const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-const UNIT_RE = UNIT_SPELLINGS.map(([w]) => escapeRegex(w)).join("|");
+const UNIT_RE = UNIT_SPELLINGS.map(([w]) => escapeRegExp(w)).join("|");
 
 function readLength(text: string): AnswerValue | null {
   const re = new RegExp(`(\\d+(?:\\.\\d+)?)\\s*(${UNIT_RE}|in|m)\\b\\.?(?:\\s*(\\d+(?:\\.\\d+)?)\\s*(inches|inch|in)\\b)?`, "i");
@@ -43,7 +43,7 @@ function readChoice(text: string, options: readonly string[]): string | null {
   const lower = text.toLowerCase();
   let best: { at: number; option: string } | null = null;
   for (const option of [...options].sort((a, b) => b.length - a.length)) {
-    const re = new RegExp(`(?<![\\w])${escapeRegex(option.toLowerCase())}(?![\\w])`);
+    const re = new RegExp(`(?<![\\w])${escapeRegExp(option.toLowerCase())}(?![\\w])`);
     const m = re.exec(lower);
     if (m !== null && (best === null || m.index < best.at)) best = { at: m.index, option };
   }

@@ -1,5 +1,6 @@
 import { reasoningTemplates } from "../qa/index.js";
 import { getProgram, QUESTION_TYPES } from "../reason/index.js";
+import { escapeRegExp } from "../regex.js";
 
 /**
  * The question grammar, compiled from the QA generator's own phrasings (qa/templates.ts
@@ -108,12 +109,10 @@ export const EXTRA_PHRASINGS: Readonly<Record<string, readonly string[]>> = {
   direction: ["If I am at {A}, where will I find {B}?", "From {A}, in which clock direction is {B}?"],
 };
 
-const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
 /** A run of fixed text as a pattern: swaps as alternatives, commas and end punctuation optional. */
 function literalPattern(text: string): string {
   const froms = [...PARAPHRASE_SWAPS].sort((a, b) => b[0].length - a[0].length);
-  const swapRe = new RegExp(`\\b(${froms.map(([f]) => escapeRegex(f)).join("|")})\\b`, "gi");
+  const swapRe = new RegExp(`\\b(${froms.map(([f]) => escapeRegExp(f)).join("|")})\\b`, "gi");
   let out = "";
   let last = 0;
   for (const m of text.matchAll(swapRe)) {
@@ -127,7 +126,7 @@ function literalPattern(text: string): string {
 
 /** Fixed text with spacing and punctuation loosened. */
 function plain(text: string): string {
-  return escapeRegex(text)
+  return escapeRegExp(text)
     .replace(/,/g, ",?")
     .replace(/ +/g, "\\s+");
 }

@@ -9,6 +9,7 @@ import { CachedLogits, greedyDecode, type LogitsSource } from "./generate.js";
 import { checkGraphShapes, readModelFolder } from "./model-folder.js";
 import { PRETOKENIZER_PATTERN, SPECIAL_TOKENS, type Tokenizer } from "./tokenizer.js";
 import { visionInputs } from "./vision-inputs.js";
+import { escapeRegExp } from "../regex.js";
 
 /**
  * Frame + prompt -> 3D boxes with the compact model: vision inputs (vision-inputs.ts), the prompt
@@ -218,11 +219,9 @@ export function countSupport(points: readonly Vec3[], box: Box3D): number {
 
 const normalizePrompt = (text: string): string => text.trim().replace(/\s+/g, " ").toLowerCase();
 
-const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
 /** The grounding templates as patterns capturing the category (`{class}`). */
 const GROUNDING_PATTERNS: readonly RegExp[] = GROUNDING_TEMPLATES.map(
-  (t) => new RegExp(`^${t.split("{class}").map((part) => escapeRegex(normalizePrompt(part))).join("(.+?)")}$`),
+  (t) => new RegExp(`^${t.split("{class}").map((part) => escapeRegExp(normalizePrompt(part))).join("(.+?)")}$`),
 );
 
 /**

@@ -1,6 +1,7 @@
 import { METRES_PER_UNIT } from "../../reason/index.js";
 import { isSym, isWord, quantityAt, tokenize, type Quantity, type Token } from "./tokens.js";
 import type { AnswerUnit, QaItem, QaTruth, QaReading } from "./types.js";
+import { escapeRegExp } from "../../regex.js";
 
 /**
  * Rule-based answer extraction: free text -> a value, or null when the text does not state one.
@@ -332,10 +333,6 @@ function canonical(text: string): string {
     .replace(/\bregion\s*(?:\[\s*)?(\d+)(?:\s*\])?/g, "region [$1]")
     .replace(/\s+/g, " ")
     .trim();
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /**

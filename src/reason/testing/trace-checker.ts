@@ -3,6 +3,7 @@
 // the extent formula, a cross-product basis, alternating projections for surface distance). It
 // shares no code with src/reason beyond the types. Throws on the first mismatch.
 import type { ReasonContext, ReasoningResult, SceneObjectBox } from "../types.js";
+import { escapeRegExp } from "../../regex.js";
 
 type V3 = [number, number, number];
 
@@ -31,7 +32,7 @@ const unit = (v: V3): V3 => {
   const n = Math.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
   return [v[0] / n, v[1] / n, v[2] / n];
 };
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const escape = escapeRegExp;
 const NUM = "(-?\\d+\\.\\d+)";
 const UNIT_M: Record<string, [number, number, string, string]> = {
   m: [1, 2, "meter", "meters"],
