@@ -1,7 +1,6 @@
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import { dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { InputError } from "../errors.js";
 import { writeFileAtomic } from "../fsutil.js";
@@ -10,6 +9,7 @@ import { isClockWithinOne, isWithin25Percent } from "../eval/index.js";
 import { runDemo, type DemoResult, type DemoScene } from "../ground/index.js";
 import type { AnswerValue } from "../reason/index.js";
 import type { CliIo } from "./io.js";
+import { PACKAGE_ROOT } from "./package-root.js";
 import { intInRangeArg } from "./parsers.js";
 
 /**
@@ -21,11 +21,6 @@ import { intInRangeArg } from "./parsers.js";
 
 /** The committed example dataset, relative to the package root. */
 const EXAMPLE_DATASET = join("examples", "synth", "annotations.json");
-
-function packageRoot(): string {
-  // dist/cli/demo.js (or src/cli/demo.ts under tests) -> the package root two folders up.
-  return resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-}
 
 const parseCount = intInRangeArg("questions", 1, 100);
 const parseSeed = intInRangeArg("seed", 0, 0xffffffff);
@@ -111,7 +106,7 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
     .option("--questions <n>", "questions per scene (1 ... 100)", parseCount, 4)
     .option("--seed <n>", "seed of the question generator", parseSeed, 2026)
     .action(async (flags: DemoFlags) => {
-      const dataset = resolve(flags.data ?? join(packageRoot(), EXAMPLE_DATASET));
+      const dataset = resolve(flags.data ?? join(PACKAGE_ROOT, EXAMPLE_DATASET));
       if (!existsSync(dataset)) throw new InputError("n3d demo", "--data", dataset, "does not exist");
       const out = resolve(flags.out);
       const result = await runDemo({

@@ -1,7 +1,6 @@
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Option } from "commander";
 import type { Command } from "commander";
 import { InputError } from "../errors.js";
@@ -11,6 +10,7 @@ import { DEFAULT_GROUND_PROMPT, ModelGrounder, repositorySource, TRAIN_HINT, typ
 import { readRepository } from "../qa/index.js";
 import { loadFrame, writeBoxOverlay, type RGBDFrame } from "../rgbd/index.js";
 import type { CliIo } from "./io.js";
+import { PACKAGE_ROOT } from "./package-root.js";
 import { intAtLeastArg, parsePositiveNumberArg } from "./parsers.js";
 import { ProgressBar } from "./progress.js";
 
@@ -23,9 +23,6 @@ import { ProgressBar } from "./progress.js";
 
 /** The shipped model's folder, relative to the package root. */
 export const DEFAULT_MODEL_DIR = "models/n3d-small";
-
-/** The package root (two levels above src/cli and dist/cli). */
-const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 interface GroundFlags {
   image?: string;
