@@ -35,7 +35,7 @@ for stage in 1 2; do
 done
 
 mkdir -p "$OUT"
-for f in config.json tokenizer.json prefill.onnx step.onnx training.jsonl training.svg train.json; do
+for f in config.json tokenizer.json prefill.onnx step.onnx weights.bin training.jsonl training.svg train.json; do
   cp "$RUNS/small-stage2/$f" "$OUT/$f"
 done
 echo "shipped model in $OUT (evaluation: $RUNS/eval-stage2.md)"

@@ -7,6 +7,12 @@
  * Protobuf wire format, as used here: a field is a varint key (field << 3 | wire type) followed by
  * a varint (wire type 0) or a varint length and that many bytes (wire type 2). Packed repeated
  * scalars are one length-delimited field holding the concatenated varints / fixed32s.
+ *
+ * External data (onnx/docs/ExternalData.md): an initializer may keep its bytes in another file.
+ * Its TensorProto then has no raw_data, data_location = EXTERNAL and external_data entries
+ * `location` (path relative to the model file's folder), `offset` and `length` (bytes, decimal
+ * strings). onnxruntime resolves the location against the model's path, so such a model must be
+ * loaded from its file, not from bytes.
  */
 
 /** ONNX TensorProto.DataType values n3d uses. */
@@ -22,6 +28,12 @@ export const OnnxDataType = {
 } as const;
 export type OnnxDataTypeCode = (typeof OnnxDataType)[keyof typeof OnnxDataType];
 
+/** Bytes per element of each {@link OnnxDataType}. */
+const BYTES_PER_ELEMENT: Readonly<Record<OnnxDataTypeCode, number>> = { 1: 4, 2: 1, 3: 1, 6: 4, 7: 8, 9: 1, 10: 2, 11: 8 };
+
+/** TensorProto.DataLocation.EXTERNAL. */
+const DATA_LOCATION_EXTERNAL = 1;
+
 /** AttributeProto.AttributeType values. */
 const AttrType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, FLOATS: 6, INTS: 7, STRINGS: 8 } as const;
 
@@ -33,6 +45,27 @@ export interface OnnxTensor {
   /** Typed data; written as raw_data (little-endian, as every platform Node runs on). */
   readonly data: Float32Array | Int32Array | BigInt64Array | Uint8Array | Int8Array | Float64Array | Uint16Array;
 }
+
+/** Where an external tensor's bytes lie: a file beside the model and a byte range in it. */
+export interface OnnxExternalData {
+  /** File name relative to the model file's folder (no absolute path, no `..`). */
+  readonly location: string;
+  /** Start of the tensor's raw little-endian bytes in that file. */
+  readonly offset: number;
+  /** Byte count: element count x element size. */
+  readonly length: number;
+}
+
+/** An initializer whose bytes are in an external file (see {@link OnnxExternalData}). */
+export interface OnnxExternalTensor {
+  readonly name: string;
+  readonly dataType: OnnxDataTypeCode;
+  readonly dims: readonly number[];
+  readonly external: OnnxExternalData;
+}
+
+/** A graph initializer: bytes inside the model or in an external file. */
+export type OnnxInitializer = (OnnxTensor & { readonly name: string }) | OnnxExternalTensor;
 
 /** An attribute value: number (int when `int: true` or an integer-typed name), string, arrays, tensor, graph. */
 export type OnnxAttributeValue =
@@ -66,7 +99,7 @@ export interface OnnxGraph {
   readonly nodes: readonly OnnxNode[];
   readonly inputs: readonly OnnxValueInfo[];
   readonly outputs: readonly OnnxValueInfo[];
-  readonly initializers?: readonly (OnnxTensor & { readonly name: string })[];
+  readonly initializers?: readonly OnnxInitializer[];
   readonly valueInfo?: readonly OnnxValueInfo[];
 }
 
@@ -170,6 +203,31 @@ function writeTensor(w: Writer, t: OnnxTensor): void {
   w.bytesField(9, rawBytes(t.data));
 }
 
+function writeExternalTensor(w: Writer, t: OnnxExternalTensor): void {
+  for (const d of t.dims) w.intField(1, d);
+  w.intField(2, t.dataType);
+  w.stringField(8, t.name);
+  const { location, offset, length } = t.external;
+  for (const [key, value] of [["location", location], ["offset", String(offset)], ["length", String(length)]] as const) {
+    w.message(13, (entry) => {
+      entry.stringField(1, key);
+      entry.stringField(2, value);
+    });
+  }
+  w.intField(14, DATA_LOCATION_EXTERNAL);
+}
+
+function checkExternalTensor(t: OnnxExternalTensor): void {
+  const { location, offset, length } = t.external;
+  const parts = location.split(/[/\\]/);
+  if (location === "" || location.startsWith("/") || /^[A-Za-z]:/.test(location) || parts.includes("..")) {
+    throw new Error(`onnx: tensor ${t.name}: external location ${JSON.stringify(location)} must be a path relative to the model's folder, inside it`);
+  }
+  if (!Number.isSafeInteger(offset) || offset < 0) throw new Error(`onnx: tensor ${t.name}: external offset ${offset} is not a non-negative integer`);
+  const need = elementCount(t.dims) * BYTES_PER_ELEMENT[t.dataType];
+  if (length !== need) throw new Error(`onnx: tensor ${t.name}: external length ${length} bytes, dims [${t.dims.join(", ")}] need ${need}`);
+}
+
 function checkTensor(t: OnnxTensor, where: string): void {
   const n = elementCount(t.dims);
   if (t.data.length !== n) {
@@ -246,8 +304,13 @@ function writeGraph(w: Writer, g: OnnxGraph): void {
   for (const n of g.nodes) w.message(1, (m) => writeNode(m, n));
   w.stringField(2, g.name);
   for (const t of g.initializers ?? []) {
-    checkTensor(t, t.name);
-    w.message(5, (m) => writeTensor(m, t));
+    if ("external" in t) {
+      checkExternalTensor(t);
+      w.message(5, (m) => writeExternalTensor(m, t));
+    } else {
+      checkTensor(t, t.name);
+      w.message(5, (m) => writeTensor(m, t));
+    }
   }
   for (const v of g.inputs) w.message(11, (m) => writeValueInfo(m, v));
   for (const v of g.outputs) w.message(12, (m) => writeValueInfo(m, v));

@@ -7,7 +7,7 @@
 //   (the 8 boxes' answer, teacher-forced so untrained weights decode the full length) through the
 //   model folder's ONNX files with the key/value cache, then the boxes decoded and checked for depth
 //   support as ModelGrounder.ground does; median and spread over repeated frames;
-// - size: prefill.onnx and step.onnx of the small preset.
+// - size: weights.bin, prefill.onnx and step.onnx of the small preset.
 // `--quick` uses the tiny preset and few repetitions (a smoke run, not for quoting).
 import { mkdtemp, rm } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -109,7 +109,7 @@ async function benchTraining(cfg: ModelConfig, flags: Flags, textLength: number)
   return { stepMs: stats(stepMs), withDataMs: w, samplesPerSecond: (flags.batch * 1000) / w.median };
 }
 
-async function benchGrounding(cfg: ModelConfig, flags: Flags, dir: string): Promise<{ objects: number; totalMs: ReturnType<typeof stats>; visionMs: number; prefillMs: number; decodeMs: number; boxesMs: number; tokens: number; prefillBytes: number; stepBytes: number }> {
+async function benchGrounding(cfg: ModelConfig, flags: Flags, dir: string): Promise<{ objects: number; totalMs: ReturnType<typeof stats>; visionMs: number; prefillMs: number; decodeMs: number; boxesMs: number; tokens: number; prefillBytes: number; stepBytes: number; weightsBytes: number }> {
   const tokenizer = createTokenizer(cfg);
   const written = await writeModelFolder(dir, { cfg, tokenizer, params: initialNetworkParams(cfg, tokenizer.size, 0) });
   const folder = await readModelFolder(dir);
@@ -128,7 +128,7 @@ async function benchGrounding(cfg: ModelConfig, flags: Flags, dir: string): Prom
       const t0 = performance.now();
       const vision = visionInputs(frame, cfg);
       const t1 = performance.now();
-      const d = await greedyDecode(cached, { pixels: vision.patches, depthPE: vision.depthPE, promptIds: sample.promptIds }, tokenizer, cfg, { mode: "boxes", force: Array.from(sample.answerIds) });
+      const d = await greedyDecode(cached, { pixels: vision.patches, depthPE: vision.depthPE, patchDepth: vision.patchDepthM, promptIds: sample.promptIds }, tokenizer, cfg, { mode: "boxes", force: Array.from(sample.answerIds) });
       const t2 = performance.now();
       // What ModelGrounder.ground does after decoding: boxes from bins, depth support per box.
       const points = supportPoints(frame);
@@ -181,7 +181,7 @@ export async function runModelBench(options: ModelBenchOptions): Promise<{ table
       `| ground one frame, ${g.objects} objects | ${fmt(g.totalMs.median)} ms | ${fmt(g.totalMs.min)} .. ${fmt(g.totalMs.max)} ms | ` +
         `${g.tokens} answer tokens: vision ${fmt(g.visionMs)} + prefill ${fmt(g.prefillMs)} + decode ${fmt(g.decodeMs)} + boxes and depth support ${fmt(g.boxesMs)} ms |`,
     );
-    rows.push(`| size | ${fmt((g.prefillBytes + g.stepBytes) / 1e6, 2)} MB | | prefill.onnx ${fmt(g.prefillBytes / 1e6, 2)} MB, step.onnx ${fmt(g.stepBytes / 1e6, 2)} MB |`);
+    rows.push(`| size | ${fmt((g.weightsBytes + g.prefillBytes + g.stepBytes) / 1e6, 2)} MB | | weights.bin ${fmt(g.weightsBytes / 1e6, 2)} MB, prefill.onnx ${fmt(g.prefillBytes / 1e6, 2)} MB, step.onnx ${fmt(g.stepBytes / 1e6, 2)} MB |`);
     Object.assign(figures, {
       groundObjects: g.objects,
       groundAnswerTokens: g.tokens,
@@ -194,6 +194,7 @@ export async function runModelBench(options: ModelBenchOptions): Promise<{ table
       groundBoxesMs: g.boxesMs,
       prefillOnnxBytes: g.prefillBytes,
       stepOnnxBytes: g.stepBytes,
+      weightsBinBytes: g.weightsBytes,
     });
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -7,7 +7,7 @@ import { InputError } from "../errors.js";
 import { box3DToOfficial, loadOfficialFrame, serializeBboxLines, serializeN3dBoxesJson, toN3dJson } from "../formats/index.js";
 import { writeFileAtomic } from "../fsutil.js";
 import { DEFAULT_GROUND_PROMPT, ModelGrounder, repositorySource, TRAIN_HINT, type GroundingAnswer } from "../model/index.js";
-import { readRepository } from "../qa/index.js";
+import { fillTemplate, GROUNDING_TEMPLATES, readRepository } from "../qa/index.js";
 import { loadFrame, writeBoxOverlay, type RGBDFrame } from "../rgbd/index.js";
 import type { CliIo } from "./io.js";
 import { PACKAGE_ROOT } from "./package-root.js";
@@ -35,6 +35,7 @@ interface GroundFlags {
   format: "n3d" | "n3dvlm";
   out?: string;
   dataset?: string;
+  task: "detect" | "categories";
   threads: number;
 }
 
@@ -126,15 +127,21 @@ async function groundDataset(flags: GroundFlags, io: CliIo, isTty: boolean): Pro
   try {
     for (let i = 0; i < source.count; i++) {
       const { frame, scene } = await source.load(i);
-      const answer = await grounder.ground(frame, { prompt: flags.prompt ?? DEFAULT_GROUND_PROMPT });
-      boxes += answer.objects.length;
+      // detect: one prompt for everything; categories: one grounding prompt per category the image holds.
+      const prompts =
+        flags.task === "categories"
+          ? [...new Set(scene.objects.map((o) => o.label))].sort().map((c) => fillTemplate(GROUNDING_TEMPLATES[0]!, { class: c }))
+          : [flags.prompt ?? DEFAULT_GROUND_PROMPT];
+      const found: ReturnType<typeof n3dBoxes> = [];
+      for (const prompt of prompts) found.push(...n3dBoxes(await grounder.ground(frame, { prompt })));
+      boxes += found.length;
       lines.push(
         JSON.stringify({
           image_id: scene.imageId,
           width: frame.size.width,
           height: frame.size.height,
           intrinsics: frame.intrinsics,
-          boxes: n3dBoxes(answer).map((b) => toN3dJson(b, frame.intrinsics)),
+          boxes: found.map((b) => toN3dJson(b, frame.intrinsics)),
         }),
       );
       bar.update(i + 1);
@@ -161,6 +168,11 @@ export function registerGroundCommand(program: Command, io: CliIo, isTty: boolea
     .addOption(new Option("--format <name>", "printed boxes: n3d JSON or official Bbox lines").choices(["n3d", "n3dvlm"]).default("n3d"))
     .option("--out <path>", "one frame: a folder for boxes and overlay.png; --dataset: the predictions JSONL file")
     .option("--dataset <file>", "repository folder or annotations.json: ground every image into --out (JSONL)")
+    .addOption(
+      new Option("--task <name>", "--dataset: detect = one detect-all prompt per image; categories = one grounding prompt per category the image holds (the paper's grounding protocol)")
+        .choices(["detect", "categories"])
+        .default("detect"),
+    )
     .option("--threads <n>", "onnxruntime threads", parseThreads, 2)
     .action(async (flags: GroundFlags) => {
       if (flags.dataset !== undefined) await groundDataset(flags, io, isTty);

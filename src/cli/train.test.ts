@@ -23,7 +23,7 @@ describe("n3d train", () => {
     const out = join(dir, "m1");
     const first = await runCli(["train", "--stage", "1", "--data", join(dir, "data"), ...tiny, "--steps", "3", "--out", out]);
     expect(first.code, first.err).toBe(0);
-    expect(first.out).toMatch(/^trained stage 1 to step 3, 3 steps this run, last loss \d+\.\d{4}, \d+ ms\/step, [\d.]+ samples\/s; model folder .*m1 \(prefill\.onnx [\d.]+ MB, step\.onnx [\d.]+ MB\)\n$/);
+    expect(first.out).toMatch(/^trained stage 1 to step 3, 3 steps this run, last loss \d+\.\d{4}, \d+ ms\/step, [\d.]+ samples\/s; model folder .*m1 \(weights\.bin [\d.]+ MB, prefill\.onnx [\d.]+ MB, step\.onnx [\d.]+ MB\)\n$/);
     expect(first.err).toMatch(/train stage 1 \[#+\.*\] 1\/3 loss \d+\.\d{3} lr 1\.0e-3 [\d.]+ samples\/s \d+ ms\/step ETA/);
     const config = JSON.parse(await readFile(join(out, "config.json"), "utf8")) as { config: { dModel: number }; training: { steps: number } };
     expect(config.config.dModel).toBe(48);

@@ -171,7 +171,7 @@ export function registerTrainCommand(program: Command, io: CliIo, isTty: boolean
           onProgress: (p) => bar.update(p),
           signal: controller.signal,
         });
-        const size = r.model === null ? "" : ` (prefill.onnx ${(r.model.prefillBytes / 1e6).toFixed(1)} MB, step.onnx ${(r.model.stepBytes / 1e6).toFixed(1)} MB)`;
+        const size = r.model === null ? "" : ` (weights.bin ${(r.model.weightsBytes / 1e6).toFixed(1)} MB, prefill.onnx ${(r.model.prefillBytes / 1e6).toFixed(2)} MB, step.onnx ${(r.model.stepBytes / 1e6).toFixed(2)} MB)`;
         const head = r.reason === "aborted" ? `stopped at step ${r.stepsCompleted} of ${flags.steps}; continue with the same command plus --resume` : `trained stage ${flags.stage} to step ${r.stepsCompleted}`;
         const rate = r.stepsRun === 0 ? "" : `, ${r.stepsRun} steps this run, last loss ${r.lastLoss?.toFixed(4)}, ${r.meanStepMs.toFixed(0)} ms/step, ${r.samplesPerSecond.toFixed(2)} samples/s`;
         io.stdout(`${head}${rate}; model folder ${resolve(flags.out)}${size}\n`);

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
@@ -9,6 +9,9 @@ import { exportInferenceModel } from "./export.js";
 import { Session } from "./runtime/session.js";
 import { TINY_TRANSFORMER, tokenBatch, transformerFixture } from "./runtime/testing.js";
 import { Trainer } from "./runtime/trainer.js";
+import type { Graph } from "./graph.js";
+import type { TransformerConfig } from "./reference-transformer.js";
+import { writeWeightsFile } from "./weights-file.js";
 
 let dir: string;
 beforeAll(async () => {
@@ -73,5 +76,62 @@ describe("exportInferenceModel", () => {
     const path = join(dir, "broken.onnx");
     await expect(exportInferenceModel(graph, path, { params })).rejects.toThrow(/wpe/);
     await expect(stat(path)).rejects.toThrow(/ENOENT/);
+  });
+
+  it("with a shared weights file, two graphs hold no weights, reference one copy, and run in plain onnxruntime", async () => {
+    // Two different graphs over the same parameters: batch 2 and batch 1.
+    const wide = transformerFixture();
+    const narrowCfg: TransformerConfig = { ...TINY_TRANSFORMER, batch: 1 };
+    const narrow = transformerFixture(narrowCfg);
+    const params = wide.graph.initialParams(7);
+    const shared = join(dir, "shared");
+    await mkdir(shared);
+    const weights = await writeWeightsFile(join(shared, "weights.bin"), params);
+    const paramBytes = [...params.values()].reduce((n, v) => n + v.byteLength, 0);
+    expect(weights.bytes).toBeGreaterThanOrEqual(paramBytes);
+    expect(weights.bytes).toBeLessThan(paramBytes + 64 * params.size);
+
+    const wte = params.get("wte")!;
+    const wteBytes = Buffer.from(wte.buffer, wte.byteOffset, wte.byteLength);
+    const runs: { graph: Graph; cfg: TransformerConfig; file: string }[] = [
+      { graph: wide.graph, cfg: TINY_TRANSFORMER, file: "wide.onnx" },
+      { graph: narrow.graph, cfg: narrowCfg, file: "narrow.onnx" },
+    ];
+    for (const { graph, cfg, file } of runs) {
+      const path = join(shared, file);
+      const result = await exportInferenceModel(graph, path, { params, weights, outputs: ["logits"] });
+      const onnx = await readFile(path);
+      expect(result.bytes).toBe(onnx.length);
+      expect(result.bytes).toBeLessThan(paramBytes / 2); // the weights are not in the file
+      expect(onnx.indexOf(wteBytes)).toBe(-1);
+      expect(onnx.includes("weights.bin")).toBe(true);
+
+      const { tokens } = tokenBatch(cfg, 9, 1);
+      const plain = await ort.InferenceSession.create(path);
+      const exported = (await plain.run({ tokens: new ort.Tensor("int64", tokens!, [cfg.batch, cfg.seq]) })).logits!.data as Float32Array;
+      await plain.release();
+      const live = await Session.create(encodeOnnxModel(graph.toModel({ paramsAsInputs: true, outputs: ["logits"] })), { threads: 1 });
+      const reference = (await live.run({ tokens: tokens!, ...Object.fromEntries(params) })).logits!.data as Float32Array;
+      await live.release();
+
+      expect(exported.length).toBe(cfg.batch * cfg.seq * cfg.vocab);
+      let maxDiff = 0;
+      for (let i = 0; i < exported.length; i++) maxDiff = Math.max(maxDiff, Math.abs(exported[i]! - reference[i]!));
+      expect(maxDiff).toBeLessThan(1e-5);
+    }
+  });
+
+  it("refuses a weights file in another folder or written from other values, leaving no model file", async () => {
+    const { graph } = transformerFixture();
+    const params = graph.initialParams(2);
+    const weights = await writeWeightsFile(join(dir, "weights.bin"), params);
+    const elsewhere = join(dir, "elsewhere");
+    await mkdir(elsewhere);
+    await expect(exportInferenceModel(graph, join(elsewhere, "m.onnx"), { params, weights })).rejects.toThrow(/weights\.path = ".*weights\.bin": is not in the model's folder/);
+    await expect(stat(join(elsewhere, "m.onnx"))).rejects.toThrow(/ENOENT/);
+
+    const other = graph.initialParams(3);
+    await expect(exportInferenceModel(graph, join(dir, "other.onnx"), { params: other, weights })).rejects.toThrow(/params = ".*": is not in .*weights\.bin with these values/);
+    await expect(stat(join(dir, "other.onnx"))).rejects.toThrow(/ENOENT/);
   });
 });

@@ -60,6 +60,8 @@ export type {
 } from "./checkpoint.js";
 export { exportInferenceModel } from "./export.js";
 export type { ExportOptions, ExportResult } from "./export.js";
+export { layoutWeights, WEIGHTS_ALIGNMENT_BYTES, writeWeightsFile } from "./weights-file.js";
+export type { WeightsEntry, WeightsFile, WeightsLayout } from "./weights-file.js";
 export { DEFAULT_SESSION_CONFIG, Session } from "./runtime/session.js";
 export type { Feed, RunOptions, RunOutput, SessionConfig, ShapedArray, TensorArray, ValueSpec } from "./runtime/session.js";
 export { DEFAULT_STATE_STRATEGY, Trainer } from "./runtime/trainer.js";

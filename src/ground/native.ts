@@ -35,7 +35,7 @@ export type NativeModel = Pick<ModelGrounder, "tokenizer" | "ground" | "dispose"
 
 /** Options of {@link createNativeGrounder}. */
 export interface NativeGrounderOptions {
-  /** The model folder (model.onnx graphs, config.json, tokenizer.json: `n3d train --out DIR`). */
+  /** The model folder (prefill.onnx + step.onnx + weights.bin, config.json, tokenizer.json: `n3d train --out DIR`). */
   readonly modelDir: string;
   /** onnxruntime threads (default 2). */
   readonly threads?: number;

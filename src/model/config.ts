@@ -70,6 +70,13 @@ export interface ModelConfig {
   readonly target: BoxTarget;
   /** Stage-2 answers: boxes then the program reason/ executes, or the answer value directly (ablation). */
   readonly answerMode: AnswerMode;
+  /**
+   * Coordinate codes (coord-code.ts): a bin token's embedding is a learned projection of a sine
+   * code of its value, tied with the patches' own u / v / z codes (false: a free row per bin token).
+   */
+  readonly coordCode: boolean;
+  /** Frequencies of the coordinate sine code per axis (features 2 * coordFrequencies + 1). */
+  readonly coordFrequencies: number;
 }
 
 /** What a box's centre is written as. */
@@ -109,6 +116,8 @@ export const DEFAULT_MODEL_CONFIG: ModelConfig = {
   peTemperature: 10000,
   target: "uvz",
   answerMode: "grounding-first",
+  coordCode: true,
+  coordFrequencies: 32,
 };
 
 /** Why each default is what it is. */
@@ -138,6 +147,9 @@ export const MODEL_CONFIG_REASONS: Readonly<Record<keyof ModelConfig, string>> =
   peTemperature: "with millimetres, T = 10000 gives wavelengths from 6 mm to ~60 m: object detail to whole outdoor scenes",
   target: "UVZ is the paper's form: u, v are learnable from the image alone, z from the depth encoding",
   answerMode: "the paper's grounding-first: the answer is executed from boxes, so every number is right for them",
+  coordCode:
+    "neighbouring bins share structure, so a coordinate learned at one bin carries to every other, and a patch at (u, v, z) already holds the embedding of its own u, v and z tokens: writing a box becomes looking up the object's patches (a free row per bin trained for 8k steps without learning to ground unseen scenes)",
+  coordFrequencies: "32 geometric frequencies from half a cycle over the axis to a 4-bin wavelength: coarse position and bin-level detail in 65 features",
 };
 
 /** Compact presets: `tiny` for tests (a training step in milliseconds), `small` the shipped default. */
@@ -198,6 +210,8 @@ const FIELDS: Readonly<Record<keyof ModelConfig, FieldKind>> = {
   peTemperature: { type: "number", exclusiveMin: 1 },
   target: { type: "enum", values: BOX_TARGETS },
   answerMode: { type: "enum", values: ANSWER_MODES },
+  coordCode: { type: "boolean" },
+  coordFrequencies: { type: "int", min: 1 },
 };
 
 /** Field names, in declaration order. */

@@ -32,7 +32,7 @@ beforeAll(async () => {
   const params = loudParams(TINY, V, 11);
   cached = await cachedSource(TINY, V, params);
   full = await fullSource(TINY, V, params);
-  prefixes = (await stream.batch(0, 4)).map((s) => ({ pixels: s.pixels, depthPE: s.depthPE, promptIds: s.promptIds }));
+  prefixes = (await stream.batch(0, 4)).map((s) => ({ pixels: s.pixels, depthPE: s.depthPE, patchDepth: s.patchDepth, promptIds: s.promptIds }));
 });
 
 afterAll(async () => {
@@ -88,7 +88,7 @@ describe("greedyDecode", () => {
 
   it("follows a forced answer and scores it, and refuses one the grammar does not allow", async () => {
     const sample = await stream.sample(1);
-    const prefix = { pixels: sample.pixels, depthPE: sample.depthPE, promptIds: sample.promptIds };
+    const prefix = { pixels: sample.pixels, depthPE: sample.depthPE, patchDepth: sample.patchDepth, promptIds: sample.promptIds };
     const d = await greedyDecode(cached, prefix, tokenizer, TINY, { mode: "any", force: Array.from(sample.answerIds) });
     expect(d.ids).toEqual(Array.from(sample.answerIds));
     const err = await greedyDecode(cached, prefix, tokenizer, TINY, { mode: "any", force: [tokenizer.id("</obj>")] }).catch((e: unknown) => e);

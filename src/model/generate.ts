@@ -2,7 +2,7 @@ import { InputError } from "../errors.js";
 import { Session, type SessionConfig } from "../graph/runtime/session.js";
 import type { GrammarMode, ParsedAnswer } from "./answer-grammar.js";
 import type { ModelConfig } from "./config.js";
-import { NET, networkDims, pastKeyName, pastValueName, presentKeyName, presentValueName, tokenKeyName, tokenValueName, type NetworkDims } from "./network.js";
+import { NET, networkDims, usesPatchDepth, pastKeyName, pastValueName, presentKeyName, presentValueName, tokenKeyName, tokenValueName, type NetworkDims } from "./network.js";
 import type { Tokenizer } from "./tokenizer.js";
 
 /**
@@ -29,6 +29,8 @@ export interface GenerationPrefix {
   readonly pixels: Float32Array;
   /** [P, dModel] depth-aware positional encoding (zeros or ignored when cfg.depthPE is false). */
   readonly depthPE: Float32Array;
+  /** [P] mean planar depth per patch, metres, 0 = none (used with coordinate codes and the depth encoding). */
+  readonly patchDepth: Float32Array;
   /** <bos> prompt <sep>, at most cfg.maxPromptTokens ids. */
   readonly promptIds: Int32Array;
 }
@@ -46,6 +48,7 @@ export interface LogitsSource {
 function checkPrefix(prefix: GenerationPrefix, cfg: ModelConfig, d: NetworkDims, where: string): void {
   if (prefix.pixels.length !== d.P * d.patchDim) throw new InputError(where, "pixels length", prefix.pixels.length, `expected ${d.P} x ${d.patchDim}`);
   if (cfg.depthPE && prefix.depthPE.length !== d.P * d.D) throw new InputError(where, "depthPE length", prefix.depthPE.length, `expected ${d.P} x ${d.D}`);
+  if (usesPatchDepth(cfg) && prefix.patchDepth.length !== d.P) throw new InputError(where, "patchDepth length", prefix.patchDepth.length, `expected ${d.P}`);
   const n = prefix.promptIds.length;
   if (n < 2 || n > cfg.maxPromptTokens) throw new InputError(where, "prompt length", n, `must be in [2, ${cfg.maxPromptTokens}] tokens (<bos> ... <sep>)`);
 }
@@ -108,6 +111,7 @@ export class CachedLogits implements LogitsSource {
       [NET.promptLength]: BigInt64Array.of(BigInt(prefix.promptIds.length)),
     };
     if (this.cfg.depthPE) feeds[NET.depthPE] = prefix.depthPE;
+    if (usesPatchDepth(this.cfg)) feeds[NET.patchDepth] = prefix.patchDepth;
     const into: Record<string, Float32Array> = { [NET.logits]: this.#logits };
     this.#presentNames.forEach((name, i) => (into[name] = this.#cache[i]!));
     await this.prefill.run(feeds, { into });
@@ -176,6 +180,7 @@ export class FullRecomputeLogits implements LogitsSource {
       [NET.totalLength]: BigInt64Array.of(BigInt(d.P + this.#ids.length)),
     };
     if (this.cfg.depthPE) feeds[NET.depthPE] = prefix.depthPE;
+    if (usesPatchDepth(this.cfg)) feeds[NET.patchDepth] = prefix.patchDepth;
     const out = await this.session.run(feeds, { fetch: [NET.logits] });
     const t = this.#ids.length - 1;
     return (out[NET.logits]!.data as Float32Array).slice(t * d.V, (t + 1) * d.V);

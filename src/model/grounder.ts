@@ -135,7 +135,7 @@ export class ModelGrounder {
     const promptIds = tokenizer.encodePrompt(prompt);
     if (promptIds.length > cfg.maxPromptTokens) throw new InputError(where, "prompt", prompt, `is ${promptIds.length} tokens; the model reads at most ${cfg.maxPromptTokens}`);
     const labelIds = promptLabelIds(tokenizer, prompt);
-    const decoded = await greedyDecode(this.source, { pixels: vision.patches, depthPE: vision.depthPE, promptIds }, tokenizer, cfg, { mode: options.mode ?? "boxes", labelIds });
+    const decoded = await greedyDecode(this.source, { pixels: vision.patches, depthPE: vision.depthPE, patchDepth: vision.patchDepthM, promptIds }, tokenizer, cfg, { mode: options.mode ?? "boxes", labelIds });
     const spans = objectSpans(tokenizer, decoded.ids);
     const points = supportPoints(frame);
     const objects: GroundedObject[] = [];

@@ -1,9 +1,12 @@
-import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { exportInferenceModel } from "../graph/export.js";
 import { CachedLogits, greedyDecode } from "./generate.js";
 import { checkGraphShapes, MODEL_FILES, readModelFolder, writeModelFolder } from "./model-folder.js";
+import { buildStepGraph } from "./network.js";
 import { sampleStream } from "./stage-data.js";
 import { createTokenizer } from "./tokenizer.js";
 import { cachedSource, loudParams, TINY, tinySource, tinyTokenizer } from "./testing/tiny-model.js";
@@ -27,7 +30,7 @@ describe("model folder", () => {
     const folder = await readModelFolder(out);
     expect(folder.cfg).toEqual(TINY);
     expect(folder.tokenizer.json).toEqual(tokenizer.json);
-    expect(folder.json).toMatchObject({ format: "n3d-model", version: 1, vocabSize: V, training: { stage: 1 }, files: { prefillBytes: written.prefillBytes } });
+    expect(folder.json).toMatchObject({ format: "n3d-model", version: 1, vocabSize: V, training: { stage: 1 }, files: { prefillBytes: written.prefillBytes, weightsBytes: written.weightsBytes } });
 
     const fromDisk = await CachedLogits.create(folder.cfg, folder.tokenizer.size, folder.prefillPath, folder.stepPath, { threads: 1 });
     const inMemory = await cachedSource(TINY, V, params);
@@ -35,7 +38,7 @@ describe("model folder", () => {
       checkGraphShapes(folder.cfg, V, fromDisk.signatures.prefill, fromDisk.signatures.step, out);
       const samples = await sampleStream(2, TINY, { stage: 2, source: tinySource(), tokenizer }).batch(0, 3);
       for (const s of samples) {
-        const prefix = { pixels: s.pixels, depthPE: s.depthPE, promptIds: s.promptIds };
+        const prefix = { pixels: s.pixels, depthPE: s.depthPE, patchDepth: s.patchDepth, promptIds: s.promptIds };
         const a = await greedyDecode(fromDisk, prefix, folder.tokenizer, folder.cfg, { mode: "grounding-first" });
         const b = await greedyDecode(inMemory, prefix, tokenizer, TINY, { mode: "grounding-first" });
         expect(a.ids).toEqual(b.ids);
@@ -70,12 +73,17 @@ describe("model folder", () => {
     await writeFile(join(out, MODEL_FILES.tokenizer), JSON.stringify(createTokenizer(TINY, { extraLabels: ["unicorn"] }).json));
     await expect(readModelFolder(out)).rejects.toThrow(/config\.json says the model has \d+ tokens; the tokenizer is from another model/);
 
-    // Graphs of a wider model under this config.json: caught before any generation.
+    // Files of a wider model under this config.json, caught before any generation: its weights
+    // file by its size, a step graph carrying its own weights by its shapes.
     const other = join(dir, "wide");
     const wide = { ...TINY, dModel: 60, heads: 2 };
-    await writeModelFolder(other, { cfg: wide, tokenizer, params: loudParams(wide, V, 4) });
+    const wideParams = loudParams(wide, V, 4);
+    await writeModelFolder(other, { cfg: wide, tokenizer, params: wideParams });
     await writeModelFolder(out, { cfg: TINY, tokenizer, params });
-    await copyFile(join(other, MODEL_FILES.step), join(out, MODEL_FILES.step));
+    await copyFile(join(other, MODEL_FILES.weights), join(out, MODEL_FILES.weights));
+    await expect(readModelFolder(out)).rejects.toThrow(/weights\.bin: size \(bytes\) = \d+: is not the \d+ bytes config\.json records/);
+    await writeModelFolder(out, { cfg: TINY, tokenizer, params });
+    await exportInferenceModel(buildStepGraph(wide, V), join(out, MODEL_FILES.step), { params: wideParams });
     const folder = await readModelFolder(out);
     const source = await CachedLogits.create(folder.cfg, V, folder.prefillPath, folder.stepPath, { threads: 1 });
     try {
@@ -83,5 +91,37 @@ describe("model folder", () => {
     } finally {
       await source.release();
     }
+  });
+
+  it("stores the weights once in weights.bin, which both small graphs reference, and plain onnxruntime loads them by path", async () => {
+    const out = join(dir, "shared");
+    const written = await writeModelFolder(out, { cfg: TINY, tokenizer, params });
+    expect((await readdir(out)).sort()).toEqual([MODEL_FILES.config, MODEL_FILES.prefill, MODEL_FILES.step, MODEL_FILES.tokenizer, MODEL_FILES.weights].sort());
+    const paramBytes = [...params.values()].reduce((n, v) => n + v.byteLength, 0);
+    expect(written.weightsBytes).toBeGreaterThanOrEqual(paramBytes);
+    expect(written.weightsBytes).toBeLessThan(paramBytes + 64 * params.size);
+    expect((await stat(join(out, MODEL_FILES.weights))).size).toBe(written.weightsBytes);
+    for (const [file, bytes] of [[MODEL_FILES.prefill, written.prefillBytes], [MODEL_FILES.step, written.stepBytes]] as const) {
+      expect((await stat(join(out, file))).size).toBe(bytes);
+      expect(bytes).toBeLessThan(paramBytes / 4); // no weights inside
+      const plain = await ort.InferenceSession.create(join(out, file));
+      expect(plain.inputNames.length).toBeGreaterThan(0);
+      await plain.release();
+    }
+  });
+
+  it("refuses a folder whose weights.bin is missing or truncated, in one line naming the file and sizes", async () => {
+    const out = join(dir, "cut");
+    const written = await writeModelFolder(out, { cfg: TINY, tokenizer, params });
+    const weightsPath = join(out, MODEL_FILES.weights);
+    await truncate(weightsPath, written.weightsBytes - 100);
+    const error = await readModelFolder(out).then(
+      () => null,
+      (err: unknown) => err as Error,
+    );
+    expect(error?.message).toMatch(new RegExp(`^.*weights\\.bin: size \\(bytes\\) = ${written.weightsBytes - 100}: is not the ${written.weightsBytes} bytes config\\.json records; the file is truncated or from another model$`));
+    expect(error?.message).not.toContain("\n");
+    await rm(weightsPath);
+    await expect(readModelFolder(out)).rejects.toThrow(/weights\.bin: file = ".*weights\.bin": missing; both inference graphs read their weights from it/);
   });
 });

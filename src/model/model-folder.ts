@@ -4,9 +4,10 @@ import { InputError, parseJsonText } from "../errors.js";
 import { writeFileAtomic } from "../fsutil.js";
 import { canonicalJson, configHash, loadCheckpoint, type JsonValue } from "../graph/checkpoint.js";
 import { exportInferenceModel } from "../graph/export.js";
+import { writeWeightsFile } from "../graph/weights-file.js";
 import { validateModelConfig, type ModelConfig } from "./config.js";
 import type { GraphSignature } from "./generate.js";
-import { buildPrefillGraph, buildStepGraph, networkDims, NET, pastKeyName, presentKeyName, tokenKeyName } from "./network.js";
+import { buildPrefillGraph, buildStepGraph, networkDims, NET, pastKeyName, presentKeyName, tokenKeyName, usesPatchDepth } from "./network.js";
 import { parseTokenizerJson, serializeTokenizer, type Tokenizer } from "./tokenizer.js";
 
 /**
@@ -15,9 +16,13 @@ import { parseTokenizerJson, serializeTokenizer, type Tokenizer } from "./tokeni
  *   config.json              {"format": "n3d-model", "version": 1, "config": {resolved ModelConfig},
  *                             "vocabSize": V, "files": {...}, "training": {...}}
  *   tokenizer.json           the closed vocabulary (tokenizer.ts documents it)
- *   prefill.onnx, step.onnx  the inference graphs, weights baked in as initializers (two graphs
- *                            because generation keeps a key/value cache; network.ts documents
- *                            their inputs and outputs; each runs in any onnxruntime)
+ *   prefill.onnx, step.onnx  the inference graphs (two because generation keeps a key/value
+ *                            cache; network.ts documents their inputs and outputs). Small: their
+ *                            parameters are ONNX external data in weights.bin, so load them by
+ *                            path (`InferenceSession.create("DIR/prefill.onnx")` in any
+ *                            onnxruntime finds weights.bin beside it), not from bytes
+ *   weights.bin              every parameter once, shared by both graphs: float32 little-endian,
+ *                            sorted by name, each at a multiple of 64 bytes (graph/weights-file.ts)
  *   checkpoint.safetensors   training state (weights + AdamW moments + step + data seed): for
  *                            `n3d train --resume` and `--init`; not needed to ground
  *   training.jsonl           one line per step: step, loss, grad_norm, lr, ms
@@ -44,6 +49,7 @@ export const MODEL_FILES = {
   tokenizer: "tokenizer.json",
   prefill: "prefill.onnx",
   step: "step.onnx",
+  weights: "weights.bin",
   checkpoint: "checkpoint.safetensors",
   log: "training.jsonl",
   plot: "training.svg",
@@ -57,8 +63,15 @@ export interface ModelFolderJson {
   readonly config: ModelConfig;
   /** The tokenizer's size (embedding rows). */
   readonly vocabSize: number;
-  /** The ONNX files and their sizes in bytes. */
-  readonly files: { readonly prefill: string; readonly step: string; readonly prefillBytes: number; readonly stepBytes: number };
+  /** The ONNX files, the weights file they share, and their sizes in bytes. */
+  readonly files: {
+    readonly prefill: string;
+    readonly step: string;
+    readonly weights: string;
+    readonly prefillBytes: number;
+    readonly stepBytes: number;
+    readonly weightsBytes: number;
+  };
   /** SHA-256 of the canonical config JSON, also in each ONNX file's metadata (`n3d.config_hash`). */
   readonly configHash: string;
   /** Where the weights came from (stage, steps, data), free-form JSON. */
@@ -73,18 +86,22 @@ export interface ModelFolder {
   readonly tokenizer: Tokenizer;
   readonly prefillPath: string;
   readonly stepPath: string;
+  /** The weights file both graphs reference (checked to exist and have the recorded size). */
+  readonly weightsPath: string;
 }
 
-/** What {@link writeModelFolder} wrote. */
+/** What {@link writeModelFolder} wrote: file sizes in bytes. */
 export interface WrittenModel {
   readonly prefillBytes: number;
   readonly stepBytes: number;
+  readonly weightsBytes: number;
 }
 
 /**
- * Write the inference graphs, config.json and tokenizer.json of a model with weights `params`
- * (every network parameter, by name) into `dir` (created if needed). Each file is written
- * atomically; config.json last, so a reader never sees a config for graphs not yet written.
+ * Write weights.bin, the inference graphs referencing it, config.json and tokenizer.json of a model
+ * with weights `params` (every network parameter, by name) into `dir` (created if needed). Each
+ * file is written atomically; the weights before the graphs and config.json last, so a reader
+ * never sees a config for files not yet written.
  */
 export async function writeModelFolder(
   dir: string,
@@ -94,20 +111,28 @@ export async function writeModelFolder(
   await mkdir(dir, { recursive: true });
   const metadata = { "n3d.format": MODEL_FOLDER_FORMAT, "n3d.format_version": String(MODEL_FOLDER_VERSION), "n3d.vocab_size": String(tokenizer.size) };
   const config = cfg as unknown as JsonValue;
-  const prefill = await exportInferenceModel(buildPrefillGraph(cfg, tokenizer.size), join(dir, MODEL_FILES.prefill), { params, config, metadata: { ...metadata, "n3d.graph": "prefill" } });
-  const step = await exportInferenceModel(buildStepGraph(cfg, tokenizer.size), join(dir, MODEL_FILES.step), { params, config, metadata: { ...metadata, "n3d.graph": "step" } });
+  const weights = await writeWeightsFile(join(dir, MODEL_FILES.weights), params);
+  const prefill = await exportInferenceModel(buildPrefillGraph(cfg, tokenizer.size), join(dir, MODEL_FILES.prefill), { params, weights, config, metadata: { ...metadata, "n3d.graph": "prefill" } });
+  const step = await exportInferenceModel(buildStepGraph(cfg, tokenizer.size), join(dir, MODEL_FILES.step), { params, weights, config, metadata: { ...metadata, "n3d.graph": "step" } });
   await writeFileAtomic(join(dir, MODEL_FILES.tokenizer), serializeTokenizer(tokenizer));
   const json: ModelFolderJson = {
     format: MODEL_FOLDER_FORMAT,
     version: MODEL_FOLDER_VERSION,
     config: cfg,
     vocabSize: tokenizer.size,
-    files: { prefill: MODEL_FILES.prefill, step: MODEL_FILES.step, prefillBytes: prefill.bytes, stepBytes: step.bytes },
+    files: {
+      prefill: MODEL_FILES.prefill,
+      step: MODEL_FILES.step,
+      weights: MODEL_FILES.weights,
+      prefillBytes: prefill.bytes,
+      stepBytes: step.bytes,
+      weightsBytes: weights.bytes,
+    },
     configHash: configHash(config),
     ...(model.training === undefined ? {} : { training: model.training }),
   };
   await writeFileAtomic(join(dir, MODEL_FILES.config), `${JSON.stringify(json, null, 1)}\n`);
-  return { prefillBytes: prefill.bytes, stepBytes: step.bytes };
+  return { prefillBytes: prefill.bytes, stepBytes: step.bytes, weightsBytes: weights.bytes };
 }
 
 /** How to make a model, for "no model here" errors. */
@@ -115,13 +140,14 @@ export const TRAIN_HINT = "train one with `n3d train --stage 1 --data synth --co
 
 /**
  * Read and check a model folder: it must exist and hold config.json of this format and version
- * with a valid config, a tokenizer of the recorded size and target, and both ONNX files. Throws an
- * InputError naming the folder or file and what is wrong.
+ * with a valid config, a tokenizer of the recorded size and target, both ONNX files, and the
+ * weights file at the size config.json records. Throws an InputError naming the folder or file and
+ * what is wrong.
  */
 export async function readModelFolder(dir: string): Promise<ModelFolder> {
   const abs = resolve(dir);
   try {
-    if (!(await stat(abs)).isDirectory()) throw new InputError(abs, "model folder", dir, "is a file; expected a model folder (config.json, tokenizer.json, prefill.onnx, step.onnx)");
+    if (!(await stat(abs)).isDirectory()) throw new InputError(abs, "model folder", dir, "is a file; expected a model folder (config.json, tokenizer.json, prefill.onnx, step.onnx, weights.bin)");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") throw new InputError(abs, "model folder", dir, `does not exist; ${TRAIN_HINT}`);
     throw err;
@@ -144,7 +170,26 @@ export async function readModelFolder(dir: string): Promise<ModelFolder> {
   const prefillPath = join(abs, MODEL_FILES.prefill);
   const stepPath = join(abs, MODEL_FILES.step);
   for (const p of [prefillPath, stepPath]) await readIfExists(p, `missing; ${MODEL_FILES.config} needs both inference graphs`, true);
-  return { dir: abs, json: doc as unknown as ModelFolderJson, cfg, tokenizer, prefillPath, stepPath };
+  const weightsPath = join(abs, MODEL_FILES.weights);
+  await checkWeightsFile(weightsPath, (doc["files"] as Record<string, unknown> | undefined)?.["weightsBytes"], configPath);
+  return { dir: abs, json: doc as unknown as ModelFolderJson, cfg, tokenizer, prefillPath, stepPath, weightsPath };
+}
+
+/** weights.bin must exist with the size config.json records (a short file would fail deep in onnxruntime). */
+async function checkWeightsFile(path: string, recordedBytes: unknown, configPath: string): Promise<void> {
+  if (!Number.isSafeInteger(recordedBytes) || (recordedBytes as number) <= 0) {
+    throw new InputError(configPath, "files.weightsBytes", recordedBytes, `is not a positive integer; the folder was written without ${MODEL_FILES.weights} (rewrite it with this n3d)`);
+  }
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") throw new InputError(path, "file", path, `missing; both inference graphs read their weights from it`);
+    throw err;
+  }
+  if (size !== recordedBytes) {
+    throw new InputError(path, "size (bytes)", size, `is not the ${String(recordedBytes)} bytes ${MODEL_FILES.config} records; the file is truncated or from another model`);
+  }
 }
 
 async function readIfExists(path: string, problem: string, probeOnly = false): Promise<string> {
@@ -181,6 +226,7 @@ export function checkGraphShapes(cfg: ModelConfig, vocabSize: number, prefill: G
   expect(step, MODEL_FILES.step, "output", tokenKeyName(cfg.layers - 1), [1, d.H, 1, d.dh]);
   expect(step, MODEL_FILES.step, "output", NET.logits, [1, d.V]);
   if (cfg.depthPE) expect(prefill, MODEL_FILES.prefill, "input", NET.depthPE, [1, d.P, d.D]);
+  if (usesPatchDepth(cfg)) expect(prefill, MODEL_FILES.prefill, "input", NET.patchDepth, [1, d.P]);
 }
 
 /**

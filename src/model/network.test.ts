@@ -6,6 +6,7 @@ import { createTokenizer, IGNORE_INDEX } from "./tokenizer.js";
 import { resolveModelConfig } from "./config.js";
 import { buildFullGraph, buildPrefillGraph, buildTrainingGraph, NET, sequenceFeeds, trainingFeeds } from "./network.js";
 import { softTargets } from "./soft-targets.js";
+import { codeLayout } from "./coord-code.js";
 import { loudParams, overfit, TINY, tinySource, tinyTokenizer } from "./testing/tiny-model.js";
 
 const tokenizer = tinyTokenizer();
@@ -131,11 +132,26 @@ describe("network", () => {
     expect(losses.at(-1)!).toBeLessThan(0.6 * losses[0]!);
   });
 
+  it("embeds bin tokens through coordinate codes: free rows for words only, one projection per bin axis", () => {
+    const shapes = (cfg: typeof TINY) => new Map(buildPrefillGraph(cfg, V).params.map((p) => [p.name, p.shape]));
+    const layout = codeLayout(TINY, V);
+    const coded = shapes(TINY);
+    expect(coded.get("text.wte")).toEqual([layout.wordTokens, TINY.dModel]);
+    for (const axis of ["u", "v", "z", "s", "yaw"]) expect(coded.get(`code.${axis}.w`)).toEqual([2 * TINY.coordFrequencies + 1, TINY.dModel]);
+    const free = shapes(resolveModelConfig("tiny", { coordCode: false }));
+    expect(free.get("text.wte")).toEqual([V, TINY.dModel]);
+    expect([...free.keys()].some((k) => k.startsWith("code."))).toBe(false);
+    // The patch depth input exists only with the depth encoding on.
+    expect(buildPrefillGraph(TINY, V).inputs.map((i) => i.name)).toContain(NET.patchDepth);
+    expect(buildPrefillGraph(resolveModelConfig("tiny", { depthPE: false }), V).inputs.map((i) => i.name)).not.toContain(NET.patchDepth);
+  });
+
   it("keeps the small preset's prefill graph, all its weights, inside the 30 MB budget", () => {
     const small = resolveModelConfig("small");
     const vocab = createTokenizer(small).size;
     const weights = buildPrefillGraph(small, vocab).params.reduce((n, p) => n + p.size, 0);
     expect(weights * 4).toBeLessThan(30e6);
-    expect(weights).toBeGreaterThan(4e6); // the config's sizing note: ~4.6 M parameters
+    expect(weights).toBeGreaterThan(3.4e6); // the config's sizing note: ~3.6 M parameters with coordinate codes
+    expect(weights).toBeLessThan(3.9e6);
   });
 });

@@ -5,18 +5,23 @@ import {
   additiveMask,
   and,
   buildTrainStep,
+  cast,
   concat,
+  cos,
   div,
   equal,
   gather,
   gelu,
   Graph,
+  greater,
   layerNorm,
   less,
   lessOrEqual,
+  log,
   logSoftmax,
   matmul,
   maximum,
+  minimum,
   mul,
   neg,
   normal,
@@ -24,6 +29,7 @@ import {
   reduceSum,
   ones,
   reshape,
+  sin,
   slice,
   softmax,
   split,
@@ -37,6 +43,7 @@ import {
   type TrainStep,
 } from "../graph/index.js";
 import { patchGrid, type ModelConfig } from "./config.js";
+import { binPositions, codeFeatures, codeFrequencies, codeLayout, patchCentrePositions, type CodeAxis } from "./coord-code.js";
 import type { Batch } from "./stage-data.js";
 import type { SoftTargets } from "./soft-targets.js";
 import { IGNORE_INDEX } from "./tokenizer.js";
@@ -46,7 +53,9 @@ import { IGNORE_INDEX } from "./tokenizer.js";
  *
  *   vision:  pixels [B, P, patchDim] -> linear patch embedding
  *            + learned 2D patch position (row[r] + col[c]) + depth-aware PE [B, P, D]   (vision-inputs.ts)
- *   text:    ids [B, T] -> token embedding + learned text position (t = 0 at <bos>)
+ *            + coordinate codes of the patch's u, v and (depth PE on) mean depth z      (coord-code.ts)
+ *   text:    ids [B, T] -> token embedding + learned text position (t = 0 at <bos>); with
+ *            coordinate codes a bin token's embedding is code(t_k) @ W_axis, tied with the patches
  *   x = [vision | prompt | answer | padding]                                              [B, L, D], L = P + T
  *   N x pre-LN block:  x += Wo attn(LN1 x) with the prefix mask;  x += W2 gelu(W1 LN2 x)
  *   LN_f -> LM head tied to the token embedding -> logits over the closed vocabulary
@@ -116,6 +125,7 @@ export function networkDims(cfg: ModelConfig, vocabSize: number): NetworkDims {
 export const NET = {
   pixels: "pixels",
   depthPE: "depth_pe",
+  patchDepth: "patch_depth",
   inputIds: "input_ids",
   prefixLength: "prefix_length",
   totalLength: "total_length",
@@ -151,6 +161,7 @@ interface KeyValues {
 /** Builds one network's pieces into a graph; parameters are declared on first use. */
 class NetworkBuilder {
   readonly d: NetworkDims;
+  #wte: Tensor | null = null;
   constructor(
     readonly g: Graph,
     readonly cfg: ModelConfig,
@@ -164,8 +175,47 @@ class NetworkBuilder {
     return this.g.getParam(name) ?? this.g.param(name, shape, init);
   }
 
-  /** [B, P, patchDim] pixels (+ [B, P, D] depth PE) -> [B, P, D] vision tokens. */
-  vision(pixels: Tensor, depthPE: Tensor | null, batch: number): Tensor {
+  /** The coordinate-code projection W of a bin axis, [2J + 1, D] (coord-code.ts). */
+  codeWeight(axis: CodeAxis): Tensor {
+    return this.param(`code.${axis.axis}.w`, [codeFeatures(this.cfg), this.d.D], normal(0.02 / Math.sqrt(this.cfg.coordFrequencies + 1)));
+  }
+
+  /** code(t) of positions t [N, 1] on `axis` -> [N, 2J + 1]: the sine/cosine pairs and a constant 1. */
+  code(axis: CodeAxis, t: Tensor, n: number): Tensor {
+    const w = this.g.constant(Float32Array.from(codeFrequencies(axis.bins.count, this.cfg.coordFrequencies)), { shape: [1, this.cfg.coordFrequencies] });
+    const angle = mul(t, w); // [N, J]
+    return concat([sin(angle), cos(angle), this.g.constant(new Float32Array(n).fill(1), { shape: [n, 1] })], 1);
+  }
+
+  /** [N] constant positions on `axis` -> their embeddings [N, D]. */
+  codeEmbedding(axis: CodeAxis, positions: Float64Array): Tensor {
+    const t = this.g.constant(Float32Array.from(positions), { shape: [positions.length, 1] });
+    return matmul(this.code(axis, t, positions.length), this.codeWeight(axis));
+  }
+
+  /** The coordinate-code axes of the vocabulary (empty without coordinate codes). */
+  codeAxes(): readonly CodeAxis[] {
+    return this.cfg.coordCode ? codeLayout(this.cfg, this.d.V).axes : [];
+  }
+
+  /**
+   * [B, P] mean planar depth per patch (metres, 0 = no valid depth) -> [B, P, D]: the z code of
+   * each patch, zero where it has no depth.
+   */
+  depthCode(patchDepth: Tensor, batch: number): Tensor {
+    const { P, D } = this.d;
+    const z = this.codeAxes().find((a) => a.axis === "z")!;
+    const { bins } = z;
+    const flat = reshape(patchDepth, [batch * P, 1]);
+    const valid = cast(greater(flat, 0), "float32"); // [BP, 1]
+    const k = div(sub(log(maximum(flat, 1e-6)), bins.origin), bins.step);
+    const t = minimum(maximum(div(sub(k, bins.first), Math.max(1, bins.count - 1)), 0), 1);
+    const code = mul(this.code(z, t, batch * P), valid);
+    return reshape(matmul(code, this.codeWeight(z)), [batch, P, D]);
+  }
+
+  /** [B, P, patchDim] pixels (+ [B, P, D] depth PE, + [B, P] patch depth) -> [B, P, D] vision tokens. */
+  vision(pixels: Tensor, depthPE: Tensor | null, batch: number, patchDepth: Tensor | null = null): Tensor {
     const { P, patchDim, D, rows, cols } = this.d;
     const w = this.param("vision.patch.w", [patchDim, D], normal(0.02));
     const b = this.param("vision.patch.b", [D], zeros());
@@ -174,6 +224,14 @@ class NetworkBuilder {
     const colIds = this.g.constant(Array.from({ length: P }, (_, p) => p % cols), { dtype: "int64" });
     const pos2d = add(gather(this.param("vision.row", [rows, D], normal(0.02)), rowIds), gather(this.param("vision.col", [cols, D], normal(0.02)), colIds)); // [P, D]
     x = add(x, pos2d);
+    for (const axis of this.codeAxes()) {
+      if (axis.axis !== "u" && axis.axis !== "v") continue;
+      const along = axis.axis === "u" ? cols : rows;
+      const cells = this.codeEmbedding(axis, patchCentrePositions(axis.bins, along)); // [cols or rows, D]
+      const ids = this.g.constant(Array.from({ length: P }, (_, p) => (axis.axis === "u" ? p % cols : Math.floor(p / cols))), { dtype: "int64" });
+      x = add(x, gather(cells, ids));
+    }
+    if (patchDepth !== null) x = add(x, this.depthCode(patchDepth, batch));
     return depthPE === null ? x : add(x, depthPE);
   }
 
@@ -182,8 +240,16 @@ class NetworkBuilder {
     return gather(this.wte(), ids);
   }
 
+  /**
+   * The token embedding [V, D] (tied to the head): a free row per token, or with coordinate codes
+   * free rows for the word tokens and code(t_k) @ W_axis for every bin token.
+   */
   wte(): Tensor {
-    return this.param("text.wte", [this.d.V, this.d.D], normal(0.02));
+    if (this.#wte !== null) return this.#wte;
+    const axes = this.codeAxes();
+    if (axes.length === 0) return (this.#wte = this.param("text.wte", [this.d.V, this.d.D], normal(0.02)));
+    const words = this.param("text.wte", [codeLayout(this.cfg, this.d.V).wordTokens, this.d.D], normal(0.02));
+    return (this.#wte = concat([words, ...axes.map((a) => this.codeEmbedding(a, binPositions(a.bins)))], 0));
   }
 
   /** Text position rows for int64 indices (any shape) -> [..., D]. */
@@ -227,11 +293,11 @@ class NetworkBuilder {
    * The whole sequence [vision | text] for B samples with text length T and the prefix mask from
    * per-sample lengths: hidden states [B*L, D].
    */
-  sequence(batch: number, textLength: number, inputs: { pixels: Tensor; depthPE: Tensor | null; ids: Tensor; prefixLength: Tensor; totalLength: Tensor }): Tensor {
+  sequence(batch: number, textLength: number, inputs: { pixels: Tensor; depthPE: Tensor | null; patchDepth: Tensor | null; ids: Tensor; prefixLength: Tensor; totalLength: Tensor }): Tensor {
     const { P, D } = this.d;
     const { g } = this;
     const L = P + textLength;
-    const vision = this.vision(inputs.pixels, inputs.depthPE, batch); // [B, P, D]
+    const vision = this.vision(inputs.pixels, inputs.depthPE, batch, inputs.patchDepth); // [B, P, D]
     const textIdx = g.constant(Array.from({ length: textLength }, (_, t) => t), { dtype: "int64" });
     const text = add(this.tokens(inputs.ids), this.textPositions(textIdx)); // [B, T, D]
     let x = reshape(concat([vision, text], 1), [batch * L, D]);
@@ -267,12 +333,18 @@ export function answerRowsPerSample(cfg: ModelConfig, textLength: number): numbe
   return Math.min(cfg.maxAnswerTokens, textLength);
 }
 
+/** Whether the graphs take `patch_depth` [B, P] (mean planar depth per patch): coordinate codes with the depth encoding on. */
+export function usesPatchDepth(cfg: ModelConfig): boolean {
+  return cfg.coordCode && cfg.depthPE;
+}
+
 /** The sequence graph's data inputs. */
 function sequenceInputs(g: Graph, cfg: ModelConfig, d: NetworkDims, shape: SequenceShape) {
   const { batch: B, textLength: T } = shape;
   return {
     pixels: g.input(NET.pixels, "float32", [B, d.P, d.patchDim]),
     depthPE: cfg.depthPE ? g.input(NET.depthPE, "float32", [B, d.P, d.D]) : null,
+    patchDepth: usesPatchDepth(cfg) ? g.input(NET.patchDepth, "float32", [B, d.P]) : null,
     ids: g.input(NET.inputIds, "int64", [B, T]),
     prefixLength: g.input(NET.prefixLength, "int64", [B]),
     totalLength: g.input(NET.totalLength, "int64", [B]),
@@ -358,6 +430,7 @@ export function buildFullGraph(cfg: ModelConfig, vocabSize: number, shape: Seque
 
 /**
  * The prefill graph (batch 1): `pixels` [1, P, patchDim], `depth_pe` [1, P, D] (with depth PE),
+ * `patch_depth` [1, P] (mean planar depth per patch in metres, 0 = none; with depth PE and coordinate codes),
  * `prompt_ids` [1, maxPromptTokens] (<bos> ... <sep> then any padding), `prompt_length` [1] (n,
  * <bos> and <sep> included) -> `logits` [1, V] for the first answer token, and
  * `present_key_i` / `present_value_i` [1, H, C, dh] for every layer: slots 0 ... P + maxPrompt - 1
@@ -371,9 +444,10 @@ export function buildPrefillGraph(cfg: ModelConfig, vocabSize: number): Graph {
   const L0 = P + Tp;
   const pixels = g.input(NET.pixels, "float32", [1, P, patchDim]);
   const depthPE = cfg.depthPE ? g.input(NET.depthPE, "float32", [1, P, D]) : null;
+  const patchDepth = usesPatchDepth(cfg) ? g.input(NET.patchDepth, "float32", [1, P]) : null;
   const ids = g.input(NET.promptIds, "int64", [1, Tp]);
   const promptLength = g.input(NET.promptLength, "int64", [1]);
-  const vision = net.vision(pixels, depthPE, 1);
+  const vision = net.vision(pixels, depthPE, 1, patchDepth);
   const text = add(net.tokens(ids), net.textPositions(g.constant(Array.from({ length: Tp }, (_, t) => t), { dtype: "int64" })));
   let x = reshape(concat([vision, text], 1), [L0, D]);
   const slots = g.constant(Array.from({ length: L0 }, (_, t) => t), { dtype: "int64" });
@@ -435,6 +509,7 @@ export function sequenceFeeds(batch: Batch, cfg: ModelConfig): NetworkFeeds {
     [NET.totalLength]: BigInt64Array.from(batch.totalLength, BigInt),
   };
   if (cfg.depthPE) feeds[NET.depthPE] = batch.depthPE;
+  if (usesPatchDepth(cfg)) feeds[NET.patchDepth] = batch.patchDepth;
   return feeds;
 }
 

@@ -55,6 +55,8 @@ export interface TrainingSample {
   readonly pixels: Float32Array;
   /** [P, dModel] depth-aware positional encoding (zeros when cfg.depthPE is false). */
   readonly depthPE: Float32Array;
+  /** [P] mean planar depth per patch, metres (0 = no valid depth). */
+  readonly patchDepth: Float32Array;
   /** <bos> prompt <sep>. */
   readonly promptIds: Int32Array;
   /** The answer, ending with <eos>. */
@@ -115,6 +117,7 @@ function assemble(prepared: PreparedScene, ctx: SampleContext, prompt: string, a
   return {
     pixels: prepared.vision.patches,
     depthPE: prepared.vision.depthPE,
+    patchDepth: prepared.vision.patchDepthM,
     promptIds,
     answerIds,
     meta: { index: ctx.index ?? -1, sceneId: prepared.id, prompt, answer: tokenizer.decode(answerIds), ...meta },

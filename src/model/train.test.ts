@@ -77,7 +77,7 @@ describe("trainModel", () => {
   it("validates settings and cuts over-long answers without touching ones that fit", () => {
     expect(() => resolveTrainSettings({ batchsize: 4 })).toThrow(/batchsize = 4: is not a training setting; choose one of batchSize/);
     expect(() => resolveTrainSettings({ minLr: 1 })).toThrow(/minLr = 1: must be in \[0, peakLr = 0.001\]/);
-    const sample = { pixels: new Float32Array(0), depthPE: new Float32Array(0), promptIds: new Int32Array(10), answerIds: Int32Array.from({ length: 30 }, (_, i) => i), meta: {} as never };
+    const sample = { pixels: new Float32Array(0), depthPE: new Float32Array(0), patchDepth: new Float32Array(0), promptIds: new Int32Array(10), answerIds: Int32Array.from({ length: 30 }, (_, i) => i), meta: {} as never };
     expect(fitToLength(sample, 40)).toBe(sample);
     expect(Array.from(fitToLength(sample, 25).answerIds)).toEqual(Array.from({ length: 15 }, (_, i) => i));
   });

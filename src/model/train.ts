@@ -11,7 +11,7 @@ import { MODEL_FILES, readFolderParams, readModelFolder, writeModelFolder, type 
 import { buildNetworkTrainStep, initialNetworkParams, trainingFeeds, type NetworkFeeds } from "./network.js";
 import type { TrainingSample } from "./samples.js";
 import { softTargets } from "./soft-targets.js";
-import { collate, DEFAULT_STREAM_OPTIONS, sampleStream, type SceneSource } from "./stage-data.js";
+import { collate, DEFAULT_STREAM_OPTIONS, sampleStream, STREAM_OPTION_REASONS, type SceneSource } from "./stage-data.js";
 import { createTokenizer, parseTokenizerJson, serializeTokenizer, type Tokenizer } from "./tokenizer.js";
 import { appendTrainingLog, lossCurveSvg, readTrainingLog, truncateTrainingLog, type TrainingLogLine } from "./training-log.js";
 
@@ -53,6 +53,10 @@ export interface TrainSettings {
   readonly stage1Share: number;
   /** Share of a bin token's target spread over neighbouring bins (soft-targets.ts); 0 = plain cross-entropy. */
   readonly binSmoothing: number;
+  /** Stage-1 samples: share grounding a named category (the rest detect all). */
+  readonly groundShare: number;
+  /** Expected samples per scene (stage-data.ts sceneReuse); 1 = a fresh scene per sample. */
+  readonly sceneReuse: number;
 }
 
 /** The defaults, tuned for the `small` preset on a 2-core CPU. */
@@ -69,6 +73,8 @@ export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
   seed: 0,
   stage1Share: DEFAULT_STREAM_OPTIONS.stage1Share,
   binSmoothing: 0.5,
+  groundShare: DEFAULT_STREAM_OPTIONS.groundShare,
+  sceneReuse: DEFAULT_STREAM_OPTIONS.sceneReuse,
 };
 
 /** Why each default is what it is. */
@@ -85,12 +91,14 @@ export const TRAIN_SETTING_REASONS: Readonly<Record<keyof TrainSettings, string>
   seed: "fixed: the same command gives the same weights",
   stage1Share: "stage 2 keeps practising localization so reasoning does not erode the boxes it reasons on",
   binSmoothing: "a coordinate one bin off is nearly right; spreading half the target over neighbours gives early training a direction (A/B in the report)",
+  groundShare: STREAM_OPTION_REASONS.groundShare,
+  sceneReuse: STREAM_OPTION_REASONS.sceneReuse,
 };
 
 /** Setting names, in declaration order. */
 export const TRAIN_SETTING_FIELDS = Object.keys(DEFAULT_TRAIN_SETTINGS) as (keyof TrainSettings)[];
 
-const INTEGER_SETTINGS: ReadonlySet<keyof TrainSettings> = new Set(["batchSize", "textLength", "warmupSteps", "checkpointEvery", "seed"]);
+const INTEGER_SETTINGS: ReadonlySet<keyof TrainSettings> = new Set(["batchSize", "textLength", "warmupSteps", "checkpointEvery", "seed", "sceneReuse"]);
 
 /**
  * Defaults with `overrides` applied, validated: integers where counts are meant, rates > 0,
@@ -118,6 +126,8 @@ export function resolveTrainSettings(overrides: Readonly<Record<string, unknown>
   if (!(s.clipGradNorm > 0)) throw new InputError(where, "clipGradNorm", s.clipGradNorm, "must be > 0");
   if (!(s.stage1Share >= 0 && s.stage1Share <= 1)) throw new InputError(where, "stage1Share", s.stage1Share, "must be in [0, 1]");
   if (!(s.binSmoothing >= 0 && s.binSmoothing < 1)) throw new InputError(where, "binSmoothing", s.binSmoothing, "must be in [0, 1)");
+  if (!(s.groundShare >= 0 && s.groundShare <= 1)) throw new InputError(where, "groundShare", s.groundShare, "must be in [0, 1]");
+  if (s.sceneReuse < 1) throw new InputError(where, "sceneReuse", s.sceneReuse, "must be an integer >= 1");
   return { ...s };
 }
 
@@ -268,14 +278,31 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     tokenizer = createTokenizer(cfg, { extraLabels: data.source.labels });
   }
 
-  const stream = sampleStream(settings.seed, cfg, { stage, source: data.source, tokenizer, stage1Share: settings.stage1Share });
+  const stream = sampleStream(settings.seed, cfg, {
+    stage,
+    source: data.source,
+    tokenizer,
+    stage1Share: settings.stage1Share,
+    groundShare: settings.groundShare,
+    sceneReuse: settings.sceneReuse,
+  });
   const targets = softTargets(tokenizer, cfg, settings.binSmoothing);
   const { trainStep } = buildNetworkTrainStep(cfg, tokenizer.size, { batch: B, textLength: T }, settings, targets.support);
   const trainer = await Trainer.create(trainStep, initParams ?? initialNetworkParams(cfg, tokenizer.size, settings.seed), { session: { threads: options.threads ?? 2 } });
   try {
     const checkpointConfig: JsonValue = {
       model: cfg as unknown as JsonValue,
-      train: { stage, data: data.description, batchSize: B, textLength: T, seed: settings.seed, stage1Share: settings.stage1Share, vocabSize: tokenizer.size },
+      train: {
+        stage,
+        data: data.description,
+        batchSize: B,
+        textLength: T,
+        seed: settings.seed,
+        stage1Share: settings.stage1Share,
+        groundShare: settings.groundShare,
+        sceneReuse: settings.sceneReuse,
+        vocabSize: tokenizer.size,
+      },
     };
     let logLines: TrainingLogLine[];
     if (options.resume === true) {

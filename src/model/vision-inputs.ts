@@ -55,6 +55,8 @@ export interface VisionInputs {
   readonly sceneMeanM: Vec3;
   /** [P, dModel] depth-aware positional encoding; all zeros when cfg.depthPE is false. */
   readonly depthPE: Float32Array;
+  /** [P] mean planar depth (z) of each patch's valid pixels, metres; 0 where none is valid. */
+  readonly patchDepthM: Float32Array;
 }
 
 /** Intrinsics of an image resampled from `from` to `to` (per-axis scale, half-pixel convention). */
@@ -150,6 +152,7 @@ export function visionInputs(frame: RGBDFrame, cfg: ModelConfig, where = "vision
     patchValidFraction: validFraction,
     sceneMeanM: sceneMean,
     depthPE,
+    patchDepthM: Float32Array.from({ length: grid.count }, (_, p) => (validFraction[p]! > 0 ? means[3 * p + 2]! + sceneMean[2] : 0)),
   };
 }
 

@@ -99,8 +99,10 @@ export class Session {
   }
 
   /**
-   * Load a model (ONNX bytes or a file path) with n3d's runtime settings. Throws an InputError
-   * naming the source if onnxruntime rejects the model.
+   * Load a model (ONNX bytes or a file path) with n3d's runtime settings. A model whose weights
+   * are ONNX external data (a model folder's graphs) must be given by path: onnxruntime-node finds
+   * the weights file relative to it and has no way to take the external file alongside bytes.
+   * Throws an InputError naming the source if onnxruntime rejects the model.
    */
   static async create(model: Uint8Array | string, config: SessionConfig = {}): Promise<Session> {
     const c = { ...DEFAULT_SESSION_CONFIG, ...config };
