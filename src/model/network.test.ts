@@ -4,9 +4,11 @@ import { encodeOnnxModel } from "../onnx-proto.js";
 import { collate, sampleStream } from "./stage-data.js";
 import { createTokenizer, IGNORE_INDEX } from "./tokenizer.js";
 import { resolveModelConfig } from "./config.js";
-import { buildFullGraph, buildPrefillGraph, buildTrainingGraph, NET, sequenceFeeds, trainingFeeds } from "./network.js";
+import { buildFullGraph, buildPrefillGraph, buildTrainingGraph, initialNetworkParams, NET, sequenceFeeds, trainingFeeds } from "./network.js";
+import type { Batch } from "./stage-data.js";
 import { softTargets } from "./soft-targets.js";
 import { codeLayout } from "./coord-code.js";
+import { axisBins, binToken, boxAxes } from "./box-tokens.js";
 import { loudParams, overfit, TINY, tinySource, tinyTokenizer } from "./testing/tiny-model.js";
 
 const tokenizer = tinyTokenizer();
@@ -144,6 +146,52 @@ describe("network", () => {
     // The patch depth input exists only with the depth encoding on.
     expect(buildPrefillGraph(TINY, V).inputs.map((i) => i.name)).toContain(NET.patchDepth);
     expect(buildPrefillGraph(resolveModelConfig("tiny", { depthPE: false }), V).inputs.map((i) => i.name)).not.toContain(NET.patchDepth);
+  });
+
+  it("adds the patch-label and patch-box losses over labelled patches only", async () => {
+    const samples = await stream.batch(0, 2);
+    const T = Math.max(...samples.map((x) => x.promptIds.length + x.answerIds.length));
+    const targets = softTargets(tokenizer, TINY, 0);
+    const labelTokenIds = tokenizer.labels.map((l) => tokenizer.id(l));
+    const classes = new Map(tokenizer.labels.map((l, c) => [l, c]));
+    const params = initialNetworkParams(TINY, V, 1);
+    const lossOf = async (aux: { labelTokenIds: number[]; weight: number } | null, batch: Batch) => {
+      const { graph, loss } = buildTrainingGraph(TINY, V, { batch: 2, textLength: T }, 1, aux);
+      graph.output("loss", loss);
+      const session = await Session.create(encodeOnnxModel(graph.toInferenceModel({ params })), { threads: 1 });
+      try {
+        return ((await session.run(trainingFeeds(batch, TINY, targets, aux === null ? null : classes), { fetch: ["loss"] }))["loss"]!.data as Float32Array)[0]!;
+      } finally {
+        await session.release();
+      }
+    };
+    const batch = collate(samples, TINY, { padTo: T });
+    const unlabelled = { ...batch, patchLabels: batch.patchLabels.map(() => null) };
+    const plain = await lossOf(null, batch);
+    expect(await lossOf({ labelTokenIds, weight: 0.5 }, unlabelled)).toBeCloseTo(plain, 5);
+    const oneLabel = { ...batch, patchLabels: batch.patchLabels.map((_, i) => (i === 0 ? "chair" : null)) };
+    // One scored patch, near-uniform over the labels at initialisation: + 0.5 ln(NL).
+    expect(await lossOf({ labelTokenIds, weight: 0.5 }, oneLabel)).toBeCloseTo(plain + 0.5 * Math.log(labelTokenIds.length), 1);
+    expect(() => buildTrainingGraph(TINY, V, { batch: 2, textLength: T }, 1, { labelTokenIds: [], weight: 1 })).toThrow(/patchAux/);
+    // With the patch's box: each slot scored over its axis only, near-uniform at initialisation.
+    const boxSlots = boxAxes(TINY.target).map((axis) => {
+      const bins = axisBins(TINY, axis);
+      return { firstId: tokenizer.id(binToken(axis, bins.first)), count: bins.count };
+    });
+    const tokens = boxAxes(TINY.target).map((axis) => binToken(axis, axisBins(TINY, axis).first + 1));
+    const withBox = { ...oneLabel, patchBoxes: batch.patchBoxes.map((_, i) => (i === 0 ? tokens : null)) };
+    const { graph, loss } = buildTrainingGraph(TINY, V, { batch: 2, textLength: T }, 1, { labelTokenIds, weight: 0.5, boxSlots });
+    graph.output("loss", loss);
+    const session = await Session.create(encodeOnnxModel(graph.toInferenceModel({ params })), { threads: 1 });
+    try {
+      const feeds = trainingFeeds(withBox, TINY, targets, classes, { slots: boxSlots, id: (t) => tokenizer.id(t) });
+      expect(Array.from((feeds[NET.patchBoxes] as BigInt64Array).filter((_, j) => j % (2 * 12) === 0))).toEqual(boxSlots.map(() => 1n));
+      const got = ((await session.run(feeds, { fetch: ["loss"] }))["loss"]!.data as Float32Array)[0]!;
+      const boxTerm = boxSlots.reduce((a, sl) => a + Math.log(sl.count), 0) / boxSlots.length;
+      expect(Math.abs(got - (plain + 0.5 * (Math.log(labelTokenIds.length) + boxTerm)))).toBeLessThan(0.2);
+    } finally {
+      await session.release();
+    }
   });
 
   it("keeps the small preset's prefill graph, all its weights, inside the 30 MB budget", () => {

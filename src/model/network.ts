@@ -2,12 +2,14 @@ import { InputError } from "../errors.js";
 import {
   adamW,
   add,
+  addN,
   additiveMask,
   and,
   buildTrainStep,
   cast,
   concat,
   cos,
+  crossEntropy,
   div,
   equal,
   gather,
@@ -126,6 +128,8 @@ export const NET = {
   pixels: "pixels",
   depthPE: "depth_pe",
   patchDepth: "patch_depth",
+  patchLabels: "patch_labels",
+  patchBoxes: "patch_boxes",
   inputIds: "input_ids",
   prefixLength: "prefix_length",
   totalLength: "total_length",
@@ -282,11 +286,15 @@ class NetworkBuilder {
     return { x: add(x1, out), kv };
   }
 
+  /** The final LayerNorm: [N, D] -> [N, D]. */
+  finalNorm(x: Tensor): Tensor {
+    const { D } = this.d;
+    return layerNorm(x, this.param("ln_f.g", [D], ones()), this.param("ln_f.b", [D], zeros()));
+  }
+
   /** Final LayerNorm and the tied head: [N, D] -> [N, V]. */
   head(x: Tensor): Tensor {
-    const { D } = this.d;
-    const xf = layerNorm(x, this.param("ln_f.g", [D], ones()), this.param("ln_f.b", [D], zeros()));
-    return matmul(xf, this.wte(), { transB: true });
+    return matmul(this.finalNorm(x), this.wte(), { transB: true });
   }
 
   /**
@@ -368,7 +376,7 @@ export interface TrainingGraph {
  * of scored rows, i.e. the mean cross-entropy over answer tokens (exactly it with one-hot targets,
  * K = 1). {@link trainingFeeds} makes the feeds from a collated batch.
  */
-export function buildTrainingGraph(cfg: ModelConfig, vocabSize: number, shape: SequenceShape, support = 1): TrainingGraph {
+export function buildTrainingGraph(cfg: ModelConfig, vocabSize: number, shape: SequenceShape, support = 1, patchAux: PatchLabelAux | null = null): TrainingGraph {
   checkShape(cfg, shape, "buildTrainingGraph");
   if (!Number.isInteger(support) || support < 1) throw new InputError("buildTrainingGraph", "support", support, "must be an integer >= 1");
   const g = new Graph("n3d_train");
@@ -381,8 +389,55 @@ export function buildTrainingGraph(cfg: ModelConfig, vocabSize: number, shape: S
   const x = net.sequence(shape.batch, shape.textLength, inputs); // [B*L, D]
   const logp = reshape(logSoftmax(net.head(gather(x, answerRows))), [rows * vocabSize]); // [R*V]
   const scored = maximum(reduceSum(targetWeight), 1); // []: rows with a target (weights sum to 1 per row)
-  const loss = neg(div(reduceSum(mul(gather(logp, targetIndex), targetWeight)), scored));
+  const answerLoss = neg(div(reduceSum(mul(gather(logp, targetIndex), targetWeight)), scored));
+  if (patchAux === null || patchAux.weight === 0) return { graph: g, loss: answerLoss, shape };
+  if (!(patchAux.weight > 0) || patchAux.labelTokenIds.length === 0) throw new InputError("buildTrainingGraph", "patchAux", patchAux.weight, "needs a weight > 0 and at least one label token");
+  // Patch labels: every vision row's final state, through the tied head restricted to the label tokens.
+  const { P } = net.d;
+  const L = P + shape.textLength;
+  const labels = g.input(NET.patchLabels, "int64", [shape.batch * P]);
+  const visionRows = g.constant(Array.from({ length: shape.batch * P }, (_, i) => Math.floor(i / P) * L + (i % P)), { dtype: "int64" });
+  const labelRows = gather(net.wte(), g.constant(Array.from(patchAux.labelTokenIds), { dtype: "int64" })); // [NL, D]
+  const hv = net.finalNorm(gather(x, visionRows)); // [B*P, D]
+  const logits = matmul(hv, labelRows, { transB: true }); // [B*P, NL]
+  let aux = crossEntropy(logits, labels, { ignoreIndex: IGNORE_INDEX });
+  const slots = patchAux.boxSlots ?? [];
+  if (slots.length > 0) {
+    // Box tokens of the patch's object: slot k scored over its axis's tokens only (rows of the tied embedding).
+    const n = shape.batch * P;
+    const targets = split(g.input(NET.patchBoxes, "int64", [slots.length, n]), slots.map(() => 1), 0).map((t) => reshape(t, [n]));
+    const axisLogits = new Map<number, Tensor>();
+    const terms = slots.map((slot, k) => {
+      let l = axisLogits.get(slot.firstId);
+      if (l === undefined) {
+        const rows = slice(net.wte(), { starts: [slot.firstId], ends: [slot.firstId + slot.count], axes: [0] });
+        axisLogits.set(slot.firstId, (l = matmul(hv, rows, { transB: true })));
+      }
+      return crossEntropy(l, targets[k]!, { ignoreIndex: IGNORE_INDEX });
+    });
+    aux = add(aux, mul(addN(terms), 1 / slots.length));
+  }
+  const loss = add(answerLoss, mul(aux, patchAux.weight));
   return { graph: g, loss, shape };
+}
+
+/**
+ * The auxiliary patch-label loss of training: each vision token's final state, through the tied
+ * head restricted to the category label tokens, is trained to name the category of the object
+ * covering its patch (patches covered by none are not scored). Dense supervision of what the
+ * patches show, which answers only give a few times per image.
+ */
+export interface PatchLabelAux {
+  /** Token ids of the label classes, in class order (class c is labelTokenIds[c]). */
+  readonly labelTokenIds: readonly number[];
+  /**
+   * Also the box of the patch's object, token by token (`patch_boxes` [slots, B*P], each the index
+   * of the token within its slot's range, or -100): slot k's tokens are ids firstId ... firstId +
+   * count - 1. The box terms are averaged and added to the label term.
+   */
+  readonly boxSlots?: readonly { readonly firstId: number; readonly count: number }[];
+  /** Weight of the patch-label cross-entropy added to the answer loss. */
+  readonly weight: number;
 }
 
 /** Optimizer settings of {@link buildNetworkTrainStep}. */
@@ -393,8 +448,15 @@ export interface OptimizerSettings {
 }
 
 /** The training step (forward, backward, clipping, AdamW) of the network at `shape` with `support` target entries per row. */
-export function buildNetworkTrainStep(cfg: ModelConfig, vocabSize: number, shape: SequenceShape, optimizer: OptimizerSettings, support = 1): { readonly graph: Graph; readonly trainStep: TrainStep } {
-  const { graph, loss } = buildTrainingGraph(cfg, vocabSize, shape, support);
+export function buildNetworkTrainStep(
+  cfg: ModelConfig,
+  vocabSize: number,
+  shape: SequenceShape,
+  optimizer: OptimizerSettings,
+  support = 1,
+  patchAux: PatchLabelAux | null = null,
+): { readonly graph: Graph; readonly trainStep: TrainStep } {
+  const { graph, loss } = buildTrainingGraph(cfg, vocabSize, shape, support, patchAux);
   const trainStep = buildTrainStep(graph, {
     loss,
     optimizer: adamW({ weightDecay: optimizer.weightDecay, beta2: optimizer.beta2 }),
@@ -519,7 +581,7 @@ export function sequenceFeeds(batch: Batch, cfg: ModelConfig): NetworkFeeds {
  * be the graph's). Throws when a sample has more scored positions than the graph gathers (cannot
  * happen with padTo <= maxPromptTokens + maxAnswerTokens and answers <= maxAnswerTokens).
  */
-export function trainingFeeds(batch: Batch, cfg: ModelConfig, targets: SoftTargets): NetworkFeeds {
+export function trainingFeeds(batch: Batch, cfg: ModelConfig, targets: SoftTargets, labelClasses: ReadonlyMap<string, number> | null = null, boxTargets: PatchBoxTargets | null = null): NetworkFeeds {
   const { size: B, textLength: T, visionTokens: P } = batch;
   const A = answerRowsPerSample(cfg, T);
   const L = P + T;
@@ -545,5 +607,28 @@ export function trainingFeeds(batch: Batch, cfg: ModelConfig, targets: SoftTarge
     }
     for (; k < A; k++) rows[b * A + k] = BigInt(b * L); // any valid row; its targets weigh 0
   }
-  return { ...sequenceFeeds(batch, cfg), [NET.answerRows]: rows, [NET.targetIndex]: index, [NET.targetWeight]: weight };
+  const feeds: NetworkFeeds = { ...sequenceFeeds(batch, cfg), [NET.answerRows]: rows, [NET.targetIndex]: index, [NET.targetWeight]: weight };
+  if (labelClasses !== null) {
+    feeds[NET.patchLabels] = BigInt64Array.from(batch.patchLabels, (label) => BigInt(label === null ? IGNORE_INDEX : (labelClasses.get(label) ?? IGNORE_INDEX)));
+  }
+  if (boxTargets !== null) {
+    const n = batch.patchBoxes.length;
+    const out = new BigInt64Array(boxTargets.slots.length * n).fill(BigInt(IGNORE_INDEX));
+    batch.patchBoxes.forEach((tokens, i) => {
+      if (tokens === null) return;
+      boxTargets.slots.forEach((slot, k) => {
+        const id = boxTargets.id(tokens[k]!);
+        if (id >= slot.firstId && id < slot.firstId + slot.count) out[k * n + i] = BigInt(id - slot.firstId);
+      });
+    });
+    feeds[NET.patchBoxes] = out;
+  }
+  return feeds;
+}
+
+/** How {@link trainingFeeds} turns patch box tokens into `patch_boxes` class indices. */
+export interface PatchBoxTargets {
+  readonly slots: readonly { readonly firstId: number; readonly count: number }[];
+  /** Token id of a token string. */
+  readonly id: (token: string) => number;
 }

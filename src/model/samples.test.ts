@@ -3,9 +3,9 @@ import { iou3d } from "../geometry/index.js";
 import { DETECTION_TEMPLATES, resolveQaOptions } from "../qa/index.js";
 import { QUESTION_TYPES, reason, toMetres, type SceneObjectBox } from "../reason/index.js";
 import { createRng } from "../random.js";
-import { decodeBox } from "./box-tokens.js";
+import { decodeBox, encodeBox } from "./box-tokens.js";
 import { resolveModelConfig } from "./config.js";
-import { detectSample, groundSample, prepareScene, reasoningSample, type PreparedScene } from "./samples.js";
+import { detectSample, groundSample, patchLabelsOf, prepareScene, reasoningSample, type PreparedScene } from "./samples.js";
 import { synthSource } from "./stage-data.js";
 import { createTokenizer } from "./tokenizer.js";
 
@@ -95,5 +95,40 @@ describe("stage-2 samples", () => {
       });
     }
     expect(types.size).toBeGreaterThanOrEqual(40);
+  });
+});
+
+describe("patch labels", () => {
+  it("names the object covering most of each patch, and leaves patches no object covers unlabelled", () => {
+    // A 4x3 grid (tiny: 32x24 input, 8x8 patches) over a 64x48 frame: each patch is 16x16 pixels.
+    const index = new Int16Array(64 * 48).fill(-1);
+    const paint = (x0: number, y0: number, w: number, h: number, o: number) => {
+      for (let y = y0; y < y0 + h; y++) for (let x = x0; x < x0 + w; x++) index[y * 64 + x] = o;
+    };
+    paint(0, 0, 16, 16, 0); // patch (0, 0) wholly the chair
+    paint(16, 0, 16, 7, 1); // patch (0, 1): 7 of 16 rows (44%) the Trash  Can
+    paint(32, 0, 16, 6, 1); // patch (0, 2): 6 of 16 rows (37.5%): under the 40% cover
+    const labels = patchLabelsOf({ index, labels: ["chair", "Trash  Can"] }, { width: 64, height: 48 }, cfg);
+    expect(labels).toHaveLength(12);
+    expect(labels.slice(0, 4)).toEqual(["chair", "trash can", null, null]);
+    expect(labels.slice(4).every((l) => l === null)).toBe(true);
+  });
+
+  it("comes with synth scenes, and only with them", async () => {
+    const { frame, scene: s, objectMap } = await source.load(4); // objects cover 662 of 3072 pixels
+    expect(objectMap).toBeDefined();
+    const prepared = prepareScene("t#3", frame, s, cfg, objectMap);
+    const named = prepared.patchLabels!.filter((l): l is string => l !== null);
+    expect(named.length).toBeGreaterThan(0);
+    for (const l of named) expect(s.objects.map((o) => o.label)).toContain(l);
+    // Each labelled patch carries its object's seven box tokens, as an answer would write them.
+    prepared.patchLabels!.forEach((label, p) => {
+      const tokens = prepared.patchBoxes![p];
+      if (label === null) return expect(tokens).toBeNull();
+      const candidates = s.objects.filter((o) => o.label === label).map((o) => encodeBox(o.box, s.intrinsics, s.size, cfg).join(" "));
+      expect(candidates).toContain(tokens!.join(" "));
+    });
+    expect(prepareScene("t#3", frame, s, cfg).patchLabels).toBeUndefined();
+    expect(() => prepareScene("t#3", frame, s, cfg, { index: new Int16Array(5), labels: [] })).toThrow(/scene t#3: object map length = 5: expected 3072/);
   });
 });

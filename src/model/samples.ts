@@ -3,8 +3,10 @@ import { BalanceTracker, DETECTION_TEMPLATES, drawReasoning, fillTemplate, GROUN
 import { getProgram } from "../reason/index.js";
 import type { Rng } from "../random.js";
 import type { RGBDFrame } from "../rgbd/index.js";
-import { EOS, objectTokens, programTailTokens, valueTailTokens } from "./answer-grammar.js";
-import type { ModelConfig } from "./config.js";
+import type { Box3D } from "../geometry/index.js";
+import { encodeBox } from "./box-tokens.js";
+import { EOS, normalizeLabel, objectTokens, programTailTokens, valueTailTokens } from "./answer-grammar.js";
+import { patchGrid, type ModelConfig } from "./config.js";
 import type { Tokenizer } from "./tokenizer.js";
 import { visionInputs, type VisionInputs } from "./vision-inputs.js";
 
@@ -57,6 +59,10 @@ export interface TrainingSample {
   readonly depthPE: Float32Array;
   /** [P] mean planar depth per patch, metres (0 = no valid depth). */
   readonly patchDepth: Float32Array;
+  /** [P] label of the object covering each patch (training's auxiliary target), when known. */
+  readonly patchLabels?: readonly (string | null)[];
+  /** [P] that object's seven box tokens (training's auxiliary target), when known. */
+  readonly patchBoxes?: readonly (readonly string[] | null)[];
   /** <bos> prompt <sep>. */
   readonly promptIds: Int32Array;
   /** The answer, ending with <eos>. */
@@ -69,14 +75,94 @@ export interface PreparedScene {
   readonly id: string;
   readonly scene: QaScene;
   readonly vision: VisionInputs;
+  /** [P] category of the object covering each patch, null where none does (only when an {@link ObjectMap} is known). */
+  readonly patchLabels?: readonly (string | null)[];
+  /** [P] the seven box tokens of that object (null where none, or its box is outside the token range). */
+  readonly patchBoxes?: readonly (readonly string[] | null)[];
 }
 
-/** Prepare a scene: its frame's vision inputs under `cfg`. */
-export function prepareScene(id: string, frame: RGBDFrame, scene: QaScene, cfg: ModelConfig): PreparedScene {
+/** Which object each pixel of a frame shows: synth's object-index buffer and the objects' labels. */
+export interface ObjectMap {
+  /** [H * W] index into `labels`, -1 for no object (floor, walls, sky). */
+  readonly index: Int16Array;
+  readonly labels: readonly string[];
+  /** The objects' 3D boxes (camera frame) by the same index, null where unknown. */
+  readonly boxes?: readonly (Box3D | null)[];
+}
+
+/** A patch names the object covering at least this share of its pixels (else it is left unlabelled). */
+export const PATCH_LABEL_COVER = 0.4;
+
+/**
+ * [P] the label of the object covering each patch of the model's grid (the pixels whose centres
+ * fall in the patch's share of the frame), when one object covers at least
+ * {@link PATCH_LABEL_COVER} of them; null otherwise.
+ */
+export function patchLabelsOf(map: ObjectMap, size: { readonly width: number; readonly height: number }, cfg: ModelConfig): (string | null)[] {
+  return patchObjectsOf(map, size, cfg).map((o) => (o < 0 ? null : normalizeLabel(map.labels[o] ?? "") || null));
+}
+
+/** [P] the index (into the map's objects) of the object covering each patch as {@link patchLabelsOf} decides, -1 for none. */
+export function patchObjectsOf(map: ObjectMap, size: { readonly width: number; readonly height: number }, cfg: ModelConfig): number[] {
+  const { cols, rows } = patchGrid(cfg);
+  const out: number[] = [];
+  const counts = new Map<number, number>();
+  for (let r = 0; r < rows; r++) {
+    const y0 = Math.round((r * size.height) / rows);
+    const y1 = Math.round(((r + 1) * size.height) / rows);
+    for (let c = 0; c < cols; c++) {
+      const x0 = Math.round((c * size.width) / cols);
+      const x1 = Math.round(((c + 1) * size.width) / cols);
+      counts.clear();
+      for (let y = y0; y < y1; y++) {
+        for (let x = x0; x < x1; x++) {
+          const o = map.index[y * size.width + x]!;
+          if (o >= 0) counts.set(o, (counts.get(o) ?? 0) + 1);
+        }
+      }
+      let best = -1;
+      let bestCount = 0;
+      for (const [o, n] of counts) if (n > bestCount) [best, bestCount] = [o, n];
+      out.push(best >= 0 && bestCount >= PATCH_LABEL_COVER * (y1 - y0) * (x1 - x0) ? best : -1);
+    }
+  }
+  return out;
+}
+
+/** Prepare a scene: its frame's vision inputs under `cfg` (and its patch labels when the object map is known). */
+export function prepareScene(id: string, frame: RGBDFrame, scene: QaScene, cfg: ModelConfig, objectMap?: ObjectMap): PreparedScene {
   if (frame.size.width !== scene.size.width || frame.size.height !== scene.size.height) {
     throw new InputError(`scene ${id}`, "frame size", `${frame.size.width}x${frame.size.height}`, `does not match the scene's ${scene.size.width}x${scene.size.height}`);
   }
-  return { id, scene, vision: visionInputs(frame, cfg, `scene ${id}`) };
+  const vision = visionInputs(frame, cfg, `scene ${id}`);
+  if (objectMap === undefined) return { id, scene, vision };
+  if (objectMap.index.length !== frame.size.width * frame.size.height) {
+    throw new InputError(`scene ${id}`, "object map length", objectMap.index.length, `expected ${frame.size.width * frame.size.height}`);
+  }
+  const objects = patchObjectsOf(objectMap, frame.size, cfg);
+  const boxTokens = new Map<number, readonly string[] | null>();
+  const boxOf = (o: number): readonly string[] | null => {
+    if (!boxTokens.has(o)) {
+      const box = objectMap.boxes?.[o] ?? null;
+      let tokens: readonly string[] | null = null;
+      if (box !== null) {
+        try {
+          tokens = encodeBox(box, frame.intrinsics, frame.size, cfg, `scene ${id}`);
+        } catch (err) {
+          if (!(err instanceof InputError)) throw err;
+        }
+      }
+      boxTokens.set(o, tokens);
+    }
+    return boxTokens.get(o)!;
+  };
+  return {
+    id,
+    scene,
+    vision,
+    patchLabels: objects.map((o) => (o < 0 ? null : normalizeLabel(objectMap.labels[o] ?? "") || null)),
+    patchBoxes: objects.map((o) => (o < 0 ? null : boxOf(o))),
+  };
 }
 
 /** What sample builders share. */
@@ -118,6 +204,8 @@ function assemble(prepared: PreparedScene, ctx: SampleContext, prompt: string, a
     pixels: prepared.vision.patches,
     depthPE: prepared.vision.depthPE,
     patchDepth: prepared.vision.patchDepthM,
+    ...(prepared.patchLabels === undefined ? {} : { patchLabels: prepared.patchLabels }),
+    ...(prepared.patchBoxes === undefined ? {} : { patchBoxes: prepared.patchBoxes }),
     promptIds,
     answerIds,
     meta: { index: ctx.index ?? -1, sceneId: prepared.id, prompt, answer: tokenizer.decode(answerIds), ...meta },

@@ -1,12 +1,12 @@
 import { InputError } from "../errors.js";
-import type { ImageSize } from "../geometry/index.js";
+import type { Box3D, ImageSize } from "../geometry/index.js";
 import { parseRepository, resolveQaOptions, sceneFilePath, type QaOptions, type QaRepository, type QaScene } from "../qa/index.js";
 import { createRng, deriveSeed, type Rng } from "../random.js";
 import { QUESTION_TYPES } from "../reason/index.js";
 import { loadFrame, type RGBDFrame } from "../rgbd/index.js";
 import { annotateScene, applySensorNoise, CATEGORY_NAMES, DEFAULT_SYNTH_SIZE, noisePreset, renderScene, sampleScenePlan, type NoisePresetName } from "../synth/index.js";
 import { patchGrid, type ModelConfig } from "./config.js";
-import { detectSample, groundSample, prepareScene, reasoningSample, type PreparedScene, type SampleContext, type TrainingSample } from "./samples.js";
+import { detectSample, groundSample, prepareScene, reasoningSample, type ObjectMap, type PreparedScene, type SampleContext, type TrainingSample } from "./samples.js";
 import { createTokenizer, IGNORE_INDEX, type Tokenizer } from "./tokenizer.js";
 
 /**
@@ -29,7 +29,7 @@ export interface SceneSource {
   /** Category labels the scenes use (grounding asks for these, the tokenizer must hold them). */
   readonly labels: readonly string[];
   /** Scene `index`: its frame and its named, left-to-right objects. Pure in `index`. */
-  load(index: number): Promise<{ readonly frame: RGBDFrame; readonly scene: QaScene }>;
+  load(index: number): Promise<{ readonly frame: RGBDFrame; readonly scene: QaScene; readonly objectMap?: ObjectMap }>;
 }
 
 /** Options of {@link synthSource}. */
@@ -97,7 +97,10 @@ export function synthSource(options: SynthSourceOptions): SceneSource {
       };
       const scene = parseRepository(doc, `${name} scene ${index}`, "/")[0]!;
       const frame: RGBDFrame = { size, rgb: rendered.rgb, depthM: sensed.depthM, intrinsics: sensed.intrinsics, gravity: plan.camera.gravity };
-      return Promise.resolve({ frame, scene });
+      const boxes: (Box3D | null)[] = plan.objects.map(() => null);
+      for (const a of annotations) if (a.id >= 0 && a.id < boxes.length) boxes[a.id] = a.bbox3d;
+      const objectMap: ObjectMap = { index: rendered.objectIndex, labels: plan.objects.map((o) => o.label), boxes };
+      return Promise.resolve({ frame, scene, objectMap });
     },
   };
 }
@@ -229,7 +232,7 @@ export function sampleStream(seed: number, cfg: ModelConfig, options: StreamOpti
       cache.set(index, hit);
       return hit;
     }
-    const made = source.load(index).then(({ frame, scene }) => prepareScene(`${source.name}#${index}`, frame, scene, cfg));
+    const made = source.load(index).then(({ frame, scene, objectMap }) => prepareScene(`${source.name}#${index}`, frame, scene, cfg, objectMap));
     if (cacheSize > 0) {
       cache.set(index, made);
       made.catch(() => cache.delete(index));
@@ -305,6 +308,10 @@ export interface Batch {
   readonly depthPE: Float32Array;
   /** [B, P] mean planar depth per patch, metres. */
   readonly patchDepth: Float32Array;
+  /** [B * P] the category label of the object covering each patch (samples.ts patchLabels), null where none or unknown. */
+  readonly patchLabels: readonly (string | null)[];
+  /** [B * P] that object's seven box tokens, null where none or unknown. */
+  readonly patchBoxes: readonly (readonly string[] | null)[];
   /** [B, T] prompt then answer ids, right-padded with <pad> (id 0). */
   readonly inputIds: Int32Array;
   /** [B, T] next-token targets on answer positions, IGNORE_INDEX elsewhere. */
@@ -349,6 +356,8 @@ export function collate(samples: readonly TrainingSample[], cfg: ModelConfig, op
   const pixels = new Float32Array(B * P * grid.patchDim);
   const depthPE = new Float32Array(B * P * cfg.dModel);
   const patchDepth = new Float32Array(B * P);
+  const patchLabels: (string | null)[] = [];
+  const patchBoxes: (readonly string[] | null)[] = [];
   const inputIds = new Int32Array(B * T); // <pad> is id 0
   const targets = new Int32Array(B * T).fill(IGNORE_INDEX);
   const prefixLength = new Int32Array(B);
@@ -358,6 +367,8 @@ export function collate(samples: readonly TrainingSample[], cfg: ModelConfig, op
     pixels.set(s.pixels, b * P * grid.patchDim);
     depthPE.set(s.depthPE, b * P * cfg.dModel);
     patchDepth.set(s.patchDepth, b * P);
+    for (let p = 0; p < P; p++) patchLabels.push(s.patchLabels?.[p] ?? null);
+    for (let p = 0; p < P; p++) patchBoxes.push(s.patchBoxes?.[p] ?? null);
     const n = s.promptIds.length;
     const m = s.answerIds.length;
     inputIds.set(s.promptIds, b * T);
@@ -367,5 +378,5 @@ export function collate(samples: readonly TrainingSample[], cfg: ModelConfig, op
     totalLength[b] = P + n + m;
     attentionMask.set(prefixAttentionMask(P + n, P + n + m, L), b * L * L);
   });
-  return { size: B, visionTokens: P, textLength: T, pixels, depthPE, patchDepth, inputIds, targets, prefixLength, totalLength, attentionMask };
+  return { size: B, visionTokens: P, textLength: T, pixels, depthPE, patchDepth, patchLabels, patchBoxes, inputIds, targets, prefixLength, totalLength, attentionMask };
 }

@@ -8,7 +8,8 @@ import { resumeFromCheckpoint, trainLoop, type LogEntry } from "../graph/runtime
 import { Trainer } from "../graph/runtime/trainer.js";
 import type { ModelConfig } from "./config.js";
 import { MODEL_FILES, readFolderParams, readModelFolder, writeModelFolder, type WrittenModel } from "./model-folder.js";
-import { buildNetworkTrainStep, initialNetworkParams, trainingFeeds, type NetworkFeeds } from "./network.js";
+import { buildNetworkTrainStep, initialNetworkParams, trainingFeeds, type NetworkFeeds, type PatchBoxTargets, type PatchLabelAux } from "./network.js";
+import { axisBins, binToken, boxAxes } from "./box-tokens.js";
 import type { TrainingSample } from "./samples.js";
 import { softTargets } from "./soft-targets.js";
 import { collate, DEFAULT_STREAM_OPTIONS, sampleStream, STREAM_OPTION_REASONS, type SceneSource } from "./stage-data.js";
@@ -57,6 +58,8 @@ export interface TrainSettings {
   readonly groundShare: number;
   /** Expected samples per scene (stage-data.ts sceneReuse); 1 = a fresh scene per sample. */
   readonly sceneReuse: number;
+  /** Weight of the auxiliary patch-label loss (network.ts PatchLabelAux) where scenes have object maps; 0 = off. */
+  readonly patchLabelWeight: number;
 }
 
 /** The defaults, tuned for the `small` preset on a 2-core CPU. */
@@ -75,6 +78,7 @@ export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
   binSmoothing: 0.5,
   groundShare: DEFAULT_STREAM_OPTIONS.groundShare,
   sceneReuse: DEFAULT_STREAM_OPTIONS.sceneReuse,
+  patchLabelWeight: 0,
 };
 
 /** Why each default is what it is. */
@@ -93,6 +97,7 @@ export const TRAIN_SETTING_REASONS: Readonly<Record<keyof TrainSettings, string>
   binSmoothing: "a coordinate one bin off is nearly right; spreading half the target over neighbours gives early training a direction (A/B in the report)",
   groundShare: STREAM_OPTION_REASONS.groundShare,
   sceneReuse: STREAM_OPTION_REASONS.sceneReuse,
+  patchLabelWeight: "0 trains on answers alone, as the paper; > 0 adds dense supervision of what each patch shows (synth scenes only)",
 };
 
 /** Setting names, in declaration order. */
@@ -128,6 +133,7 @@ export function resolveTrainSettings(overrides: Readonly<Record<string, unknown>
   if (!(s.binSmoothing >= 0 && s.binSmoothing < 1)) throw new InputError(where, "binSmoothing", s.binSmoothing, "must be in [0, 1)");
   if (!(s.groundShare >= 0 && s.groundShare <= 1)) throw new InputError(where, "groundShare", s.groundShare, "must be in [0, 1]");
   if (s.sceneReuse < 1) throw new InputError(where, "sceneReuse", s.sceneReuse, "must be an integer >= 1");
+  if (!(s.patchLabelWeight >= 0)) throw new InputError(where, "patchLabelWeight", s.patchLabelWeight, "must be >= 0");
   return { ...s };
 }
 
@@ -287,7 +293,15 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     sceneReuse: settings.sceneReuse,
   });
   const targets = softTargets(tokenizer, cfg, settings.binSmoothing);
-  const { trainStep } = buildNetworkTrainStep(cfg, tokenizer.size, { batch: B, textLength: T }, settings, targets.support);
+  const boxSlots = boxAxes(cfg.target).map((axis) => {
+    const bins = axisBins(cfg, axis);
+    return { firstId: tokenizer.id(binToken(axis, bins.first)), count: bins.count };
+  });
+  const patchAux: PatchLabelAux | null =
+    settings.patchLabelWeight > 0 ? { labelTokenIds: tokenizer.labels.map((l) => tokenizer.id(l)), weight: settings.patchLabelWeight, boxSlots } : null;
+  const labelClasses = patchAux === null ? null : new Map(tokenizer.labels.map((l, c) => [l, c]));
+  const boxTargets: PatchBoxTargets | null = patchAux === null ? null : { slots: boxSlots, id: (t) => tokenizer.id(t) };
+  const { trainStep } = buildNetworkTrainStep(cfg, tokenizer.size, { batch: B, textLength: T }, settings, targets.support, patchAux);
   const trainer = await Trainer.create(trainStep, initParams ?? initialNetworkParams(cfg, tokenizer.size, settings.seed), { session: { threads: options.threads ?? 2 } });
   try {
     const checkpointConfig: JsonValue = {
@@ -301,6 +315,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         stage1Share: settings.stage1Share,
         groundShare: settings.groundShare,
         sceneReuse: settings.sceneReuse,
+        patchLabelWeight: settings.patchLabelWeight,
         vocabSize: tokenizer.size,
       },
     };
@@ -318,7 +333,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     const startStep = trainer.stepsCompleted;
     const warmup = Math.min(settings.warmupSteps, steps);
     const schedule = (s: number): number => warmupCosineLr(s, { peakLr: settings.peakLr, minLr: settings.minLr, warmupSteps: warmup, totalSteps: steps });
-    const batches = prefetchingBatches(async (step) => trainingFeeds(collate((await stream.batch((step - 1) * B, B)).map((x) => fitToLength(x, T)), cfg, { padTo: T }), cfg, targets), steps);
+    const batches = prefetchingBatches(async (step) => trainingFeeds(collate((await stream.batch((step - 1) * B, B)).map((x) => fitToLength(x, T)), cfg, { padTo: T }), cfg, targets, labelClasses, boxTargets), steps);
 
     const t0 = performance.now();
     let pending: TrainingLogLine[] = [];
