@@ -5,12 +5,12 @@ import { InputError } from "../errors.js";
  * (nanoGPT style), presets in a registry, overrides that reject unknown keys. The resolved config
  * is what a model folder's config.json holds; the tokenizer's vocabulary is a function of it.
  *
- * Sizing of the shipped `small` preset (the budget: model.onnx <= 30 MB, a frame with 8 objects
- * grounded in < 300 ms on 2 CPU threads):
- * - parameters ~ layers * 12 d^2 (attention 4 d^2 + MLP 2 d ffn) + vocab * d (embedding, tied to
- *   the output head) + patch embedding (patch^2 * 3 * d) = 4 * 786k + 4,788 * 256 + 197k ~ 4.6 M
- *   float32 = 18 MB (23 MB with an untied output head), inside 30 MB. The XYZ ablation's
- *   vocabulary is 7,788 tokens: tie its head (21 MB) or it lands at ~29 MB;
+ * Sizing of the shipped `small` preset (the budget: the model folder <= 30 MB, a frame with 8
+ * objects grounded in < 300 ms on 2 CPU threads):
+ * - parameters ~ layers * 12 d^2 (attention 4 d^2 + MLP 2 d ffn) + word tokens * d (the embedding,
+ *   tied to the output head; bin tokens cost 5 coordinate-code projections of 65 x d, not a row
+ *   each) + patch embedding (patch^2 * 3 * d) = 4 * 786k + 468 * 256 + 197k + 83k ~ 3.6 M float32
+ *   = 14.5 MB in weights.bin, which prefill.onnx and step.onnx share as ONNX external data;
  * - sequence = 108 vision tokens + <= 48 prompt + 81 answer tokens for 8 boxes. A prefill of ~150
  *   tokens costs ~1 GFLOP; each decoded token then costs ~10 MFLOP with a key/value cache, so the
  *   81 decode steps are dominated by per-step runtime overhead, not arithmetic. Without a KV cache
@@ -125,7 +125,7 @@ export const MODEL_CONFIG_REASONS: Readonly<Record<keyof ModelConfig, string>> =
   inputWidth: "4:3 like most sensors and n3d synth (320x240); 192 = 12 patches of 16, enough to see a mug at 3 m as a few pixels",
   inputHeight: "144 = 9 patches of 16 keeps 4:3; 108 vision tokens keep a CPU training step and the prefill cheap",
   patchSize: "16x16 patches (768 values each) give 108 tokens at 192x144; 8x8 would give 432, four times the attention cost",
-  dModel: "256 keeps the shipped model ~4.5 M parameters (18 MB float32) and the 3D sine encoding 42 frequencies per axis",
+  dModel: "256 keeps the shipped model ~3.6 M parameters (14.5 MB float32) and the 3D sine encoding 42 frequencies per axis",
   layers: "4 blocks: the budget of a 300 ms, 2-thread CPU grounding with a key/value cache",
   heads: "8 heads of 32 channels, the usual head width for a model this size",
   ffn: "4 x dModel, the standard MLP ratio",
