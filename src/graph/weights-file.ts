@@ -11,6 +11,7 @@
  * Every parameter starts on a 64-byte boundary so onnxruntime may map the file and use the
  * tensors in place. Sorting by name makes the file a function of the parameter values alone.
  */
+import { readFile } from "node:fs/promises";
 import { InputError } from "../errors.js";
 import { writeFileAtomic } from "../fsutil.js";
 
@@ -43,6 +44,32 @@ export interface WeightsFile {
 
 function alignUp(n: number): number {
   return Math.ceil(n / WEIGHTS_ALIGNMENT_BYTES) * WEIGHTS_ALIGNMENT_BYTES;
+}
+
+/**
+ * Read a weights file back, given each parameter's name and element count (the layout is a
+ * function of those alone). Throws an InputError naming the file when its size is not the
+ * layout's.
+ */
+export async function readWeightsFile(path: string, sizes: ReadonlyMap<string, number>): Promise<Map<string, Float32Array>> {
+  const names = [...sizes.keys()].sort();
+  const index = new Map<string, WeightsEntry>();
+  let end = 0;
+  for (const name of names) {
+    const offset = alignUp(end);
+    const length = sizes.get(name)! * 4;
+    index.set(name, { offset, length });
+    end = offset + length;
+  }
+  const bytes = await readFile(path);
+  if (bytes.length !== end) throw new InputError(path, "size (bytes)", bytes.length, `is not the ${end} bytes these ${names.length} parameters take; the file is truncated or from another model`);
+  const out = new Map<string, Float32Array>();
+  for (const [name, { offset, length }] of index) {
+    const values = new Float32Array(length / 4);
+    new Uint8Array(values.buffer).set(bytes.subarray(offset, offset + length));
+    out.set(name, values);
+  }
+  return out;
 }
 
 /** Pack `params` into one buffer in the layout above. Throws an InputError for an empty map. */

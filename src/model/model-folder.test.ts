@@ -5,7 +5,7 @@ import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportInferenceModel } from "../graph/export.js";
 import { CachedLogits, greedyDecode } from "./generate.js";
-import { checkGraphShapes, MODEL_FILES, readModelFolder, writeModelFolder } from "./model-folder.js";
+import { checkGraphShapes, MODEL_FILES, readFolderParams, readModelFolder, writeModelFolder } from "./model-folder.js";
 import { buildStepGraph } from "./network.js";
 import { sampleStream } from "./stage-data.js";
 import { createTokenizer } from "./tokenizer.js";
@@ -24,6 +24,16 @@ afterAll(async () => {
 });
 
 describe("model folder", () => {
+  it("gives its weights for --init from weights.bin when it has no checkpoint (a shipped folder)", async () => {
+    const out = join(dir, "shipped");
+    await writeModelFolder(out, { cfg: TINY, tokenizer, params, training: { stage: 1 } });
+    const back = await readFolderParams(await readModelFolder(out));
+    expect([...back.keys()].sort()).toEqual([...params.keys()].sort());
+    for (const [name, values] of params) expect(back.get(name)).toEqual(values);
+    await truncate(join(out, MODEL_FILES.weights), 100);
+    await expect(readModelFolder(out)).rejects.toThrow(/weights\.bin: size \(bytes\) = 100: is not the \d+ bytes config\.json records/);
+  });
+
   it("round-trips: the folder's graphs generate what the in-memory graphs generate", async () => {
     const out = join(dir, "m");
     const written = await writeModelFolder(out, { cfg: TINY, tokenizer, params, training: { stage: 1 } });

@@ -4,10 +4,10 @@ import { InputError, parseJsonText } from "../errors.js";
 import { writeFileAtomic } from "../fsutil.js";
 import { canonicalJson, configHash, loadCheckpoint, type JsonValue } from "../graph/checkpoint.js";
 import { exportInferenceModel } from "../graph/export.js";
-import { writeWeightsFile } from "../graph/weights-file.js";
+import { readWeightsFile, writeWeightsFile } from "../graph/weights-file.js";
 import { validateModelConfig, type ModelConfig } from "./config.js";
 import type { GraphSignature } from "./generate.js";
-import { buildPrefillGraph, buildStepGraph, networkDims, NET, pastKeyName, presentKeyName, tokenKeyName, usesPatchDepth } from "./network.js";
+import { buildPrefillGraph, buildStepGraph, initialNetworkParams, networkDims, NET, pastKeyName, presentKeyName, tokenKeyName, usesPatchDepth } from "./network.js";
 import { parseTokenizerJson, serializeTokenizer, type Tokenizer } from "./tokenizer.js";
 
 /**
@@ -230,12 +230,19 @@ export function checkGraphShapes(cfg: ModelConfig, vocabSize: number, prefill: G
 }
 
 /**
- * The weights stored in a model folder's checkpoint.safetensors (for `n3d train --init`). The
- * checkpoint must be of `cfg`'s model (same config), else an InputError names the difference.
+ * The weights of a model folder (for `n3d train --init`): its checkpoint.safetensors when it has
+ * one, which must be of `cfg`'s model (same config), else an InputError names the difference; else
+ * (a shipped folder has no checkpoint) its weights.bin, laid out by the parameters of `cfg`'s model.
  */
 export async function readFolderParams(folder: ModelFolder): Promise<Map<string, Float32Array>> {
   const path = join(folder.dir, MODEL_FILES.checkpoint);
-  await readIfExists(path, `missing; the model folder holds no training checkpoint to start from (a shipped model may leave it out)`, true);
+  try {
+    await stat(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+    const sizes = new Map([...initialNetworkParams(folder.cfg, folder.tokenizer.size, 0)].map(([name, v]) => [name, v.length]));
+    return readWeightsFile(join(folder.dir, MODEL_FILES.weights), sizes);
+  }
   const ckpt = await loadCheckpoint(path);
   const stored = (ckpt.config as { model?: unknown } | null)?.model;
   if (canonicalJson(stored ?? null) !== canonicalJson(folder.cfg)) {
