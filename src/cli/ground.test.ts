@@ -57,6 +57,25 @@ describe("n3d ground", () => {
     expect(evaluated.out).toMatch(/images|acc/i);
   });
 
+  it("grounds one prompt per category with --task categories, and warns when the folder says it misses its targets", async () => {
+    const preds = join(dir, "preds-categories.jsonl");
+    const doc = JSON.parse(await readFile(join(data, "annotations.json"), "utf8")) as { annotations: { image_id: number; label: string; visible: boolean }[] };
+    await writeFile(join(model, "evaluation.json"), JSON.stringify({ meetsTargets: false, summary: "acc@0.25 1.0% on 200 held-out scenes" }));
+    try {
+      const r = await runCli(["ground", "--dataset", data, "--model", model, "--task", "categories", "--out", preds, "--threads", "1"]);
+      expect(r.code, r.err).toBe(0);
+      expect(r.err).toMatch(/n3d ground: note: this model misses its accuracy targets \(acc@0\.25 1\.0% on 200 held-out scenes\)/);
+      const read = readGroundingJsonl(await readFile(preds, "utf8"), preds);
+      // Every predicted label is a category the image holds: each prompt restricts its answer's labels.
+      for (const [id, record] of read.records) {
+        const held = new Set(doc.annotations.filter((a) => String(a.image_id) === id).map((a) => a.label));
+        for (const b of record.boxes) expect(held).toContain(b.label);
+      }
+    } finally {
+      await rm(join(model, "evaluation.json"));
+    }
+  });
+
   it("answers bad input with one line: no depth, wrong-size depth, unknown words, a missing model", async () => {
     const noDepth = await runCli(["ground", "--image", join(data, "images/000000.png"), "--intrinsics", join(dir, "K.json"), "--model", model]);
     expect(noDepth.code).toBe(2);

@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Option } from "commander";
 import type { Command } from "commander";
-import { InputError } from "../errors.js";
+import { InputError, parseJsonText } from "../errors.js";
 import { box3DToOfficial, loadOfficialFrame, serializeBboxLines, serializeN3dBoxesJson, toN3dJson } from "../formats/index.js";
 import { writeFileAtomic } from "../fsutil.js";
 import { DEFAULT_GROUND_PROMPT, ModelGrounder, repositorySource, TRAIN_HINT, type GroundingAnswer } from "../model/index.js";
@@ -59,9 +59,29 @@ export function modelDirOf(given: string | undefined, where: string): string {
   return dir;
 }
 
-/** The model of --model, else the shipped one. */
-function openModel(flags: GroundFlags): Promise<ModelGrounder> {
-  return ModelGrounder.load(modelDirOf(flags.model, "n3d ground"), { threads: flags.threads });
+/** The model of --model, else the shipped one; its evaluation note, if any, goes to stderr. */
+async function openModel(flags: GroundFlags, io: CliIo): Promise<ModelGrounder> {
+  const dir = modelDirOf(flags.model, "n3d ground");
+  const note = await evaluationNote(dir);
+  if (note !== null) io.stderr(`n3d ground: note: ${note}\n`);
+  return ModelGrounder.load(dir, { threads: flags.threads });
+}
+
+/**
+ * A model folder's `evaluation.json` ({ meetsTargets, summary }, written by
+ * scripts/train-shipped.sh) as a one-line warning when the model misses its targets; null when
+ * the folder has none or meets them.
+ */
+export async function evaluationNote(dir: string): Promise<string | null> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, "evaluation.json"), "utf8");
+  } catch {
+    return null;
+  }
+  const parsed = parseJsonText(text, join(dir, "evaluation.json")) as { meetsTargets?: unknown; summary?: unknown };
+  if (parsed.meetsTargets !== false) return null;
+  return `this model misses its accuracy targets (${typeof parsed.summary === "string" ? parsed.summary : "see evaluation.json"}); treat its boxes as rough`;
 }
 
 /** The frame of a single-image run from the flags. */
@@ -96,7 +116,7 @@ async function groundOne(flags: GroundFlags, io: CliIo): Promise<void> {
     throw new InputError("n3d ground", "--out", flags.out, "is a folder for one image (boxes and overlay); a .jsonl output goes with --dataset");
   }
   const frame = await frameFromFlags(flags);
-  const grounder = await openModel(flags);
+  const grounder = await openModel(flags, io);
   try {
     const answer = await grounder.ground(frame, { prompt: flags.prompt ?? DEFAULT_GROUND_PROMPT });
     if (answer.note !== undefined) io.stderr(`n3d ground: ${answer.note}\n`);
@@ -120,7 +140,7 @@ async function groundDataset(flags: GroundFlags, io: CliIo, isTty: boolean): Pro
   if (flags.out === undefined) throw new InputError(where, "--out", "missing", "--dataset writes one JSON line per image: give --out PREDS.jsonl");
   const repo = await readRepository(flags.dataset!);
   const source = repositorySource(repo);
-  const grounder = await openModel(flags);
+  const grounder = await openModel(flags, io);
   const bar = new ProgressBar("ground", source.count, io.stderr, isTty, "images");
   const lines: string[] = [];
   let boxes = 0;
