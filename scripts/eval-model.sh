@@ -2,14 +2,15 @@
 # Score a model folder's 3D grounding on a held-out n3d synth repository, both ways:
 #   categories: one grounding prompt per category an image holds ("Locate the chair ...", the
 #               paper's grounding protocol); detect: one detect-all prompt per image.
-# Usage: [TASKS="categories detect"] scripts/eval-model.sh MODEL_DIR EVAL_REPO OUT_PREFIX [THREADS]
+# REFINE=1 grounds with --refine (each box re-measured with the depth).
+# Usage: [TASKS="categories detect"] [REFINE=1] scripts/eval-model.sh MODEL_DIR EVAL_REPO OUT_PREFIX [THREADS]
 # Writes OUT_PREFIX-{categories,detect}.jsonl (predictions) and .json / .md / .svg (scores), and
 # prints the headline numbers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODEL=$1 REPO=$2 PREFIX=$3 THREADS=${4:-2}
 for task in ${TASKS:-categories detect}; do
-  node bin/n3d.js ground --dataset "$REPO" --model "$MODEL" --task "$task" --threads "$THREADS" --out "$PREFIX-$task.jsonl"
+  node bin/n3d.js ground --dataset "$REPO" --model "$MODEL" --task "$task" --threads "$THREADS" ${REFINE:+--refine} --out "$PREFIX-$task.jsonl"
   node bin/n3d.js eval grounding --pred "$PREFIX-$task.jsonl" --truth "$REPO/annotations.json" --out "$PREFIX-$task" > /dev/null
   node -e '
     const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));

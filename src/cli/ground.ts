@@ -36,6 +36,7 @@ interface GroundFlags {
   out?: string;
   dataset?: string;
   task: "detect" | "categories";
+  refine?: boolean;
   threads: number;
 }
 
@@ -118,7 +119,7 @@ async function groundOne(flags: GroundFlags, io: CliIo): Promise<void> {
   const frame = await frameFromFlags(flags);
   const grounder = await openModel(flags, io);
   try {
-    const answer = await grounder.ground(frame, { prompt: flags.prompt ?? DEFAULT_GROUND_PROMPT });
+    const answer = await grounder.ground(frame, { prompt: flags.prompt ?? DEFAULT_GROUND_PROMPT, refine: flags.refine === true });
     if (answer.note !== undefined) io.stderr(`n3d ground: ${answer.note}\n`);
     const text = formatBoxes(answer, frame, flags.format);
     io.stdout(text);
@@ -153,7 +154,7 @@ async function groundDataset(flags: GroundFlags, io: CliIo, isTty: boolean): Pro
           ? [...new Set(scene.objects.map((o) => o.label))].sort().map((c) => fillTemplate(GROUNDING_TEMPLATES[0]!, { class: c }))
           : [flags.prompt ?? DEFAULT_GROUND_PROMPT];
       const found: ReturnType<typeof n3dBoxes> = [];
-      for (const prompt of prompts) found.push(...n3dBoxes(await grounder.ground(frame, { prompt })));
+      for (const prompt of prompts) found.push(...n3dBoxes(await grounder.ground(frame, { prompt, refine: flags.refine === true })));
       boxes += found.length;
       lines.push(
         JSON.stringify({
@@ -193,6 +194,7 @@ export function registerGroundCommand(program: Command, io: CliIo, isTty: boolea
         .choices(["detect", "categories"])
         .default("detect"),
     )
+    .option("--refine", "re-measure each box with the frame's depth: its projection is lifted as a box prompt (lift/'s pipeline)")
     .option("--threads <n>", "onnxruntime threads", parseThreads, 2)
     .action(async (flags: GroundFlags) => {
       if (flags.dataset !== undefined) await groundDataset(flags, io, isTty);

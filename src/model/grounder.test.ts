@@ -8,7 +8,8 @@ import { createRng } from "../random.js";
 import type { RGBDFrame } from "../rgbd/index.js";
 import { CATEGORY_NAMES } from "../synth/index.js";
 import { DETECTION_TEMPLATES, fillTemplate, GROUNDING_TEMPLATES } from "../qa/index.js";
-import { countSupport, MIN_SUPPORT_POINTS, ModelGrounder, promptLabelIds, supportPoints, unknownWords } from "./grounder.js";
+import { countSupport, MIN_SUPPORT_POINTS, ModelGrounder, promptLabelIds, refineBox, supportPoints, unknownWords } from "./grounder.js";
+import { synthSource } from "./stage-data.js";
 import { writeModelFolder } from "./model-folder.js";
 import { detectSample, groundSample, prepareScene, type TrainingSample } from "./samples.js";
 import { cachedSource, overfit, TINY, tinySource, tinyTokenizer } from "./testing/tiny-model.js";
@@ -119,5 +120,30 @@ describe("ModelGrounder", () => {
       await loaded.dispose();
     }
     await expect(ModelGrounder.load(join(dir, "missing"))).rejects.toThrow(/does not exist; train one with `n3d train/);
+  });
+});
+
+describe("depth refinement", () => {
+  it("re-measures a rough box of a visible object with the depth, and gives up on empty space", async () => {
+    const source = synthSource({ seed: 8, size: { width: 160, height: 120 }, minObjects: 2, maxObjects: 4 });
+    let improved = 0;
+    let tried = 0;
+    for (let i = 0; i < 6; i++) {
+      const { frame: f, scene: s } = await source.load(i);
+      for (const o of s.objects) {
+        const t = o.box;
+        if (t.center[2] < 1) continue;
+        // A proposal off by 10% of the depth and 20% of each size, nudged sideways by a tenth of its width.
+        const rough = { center: [t.center[0] + 0.1 * t.size[0], t.center[1], t.center[2] * 1.1] as const, size: t.size.map((x) => x * 1.2) as unknown as typeof t.size, yaw: 0 };
+        const refined = refineBox(f, o.label, rough);
+        if (refined === null) continue;
+        tried++;
+        if (iou3d(refined, t) > iou3d(rough, t)) improved++;
+      }
+    }
+    expect(tried).toBeGreaterThan(5);
+    expect(improved / tried).toBeGreaterThan(0.6);
+    const { frame: f } = await source.load(0);
+    expect(refineBox(f, "chair", { center: [0, 0, -2], size: [1, 1, 1], yaw: 0 })).toBeNull(); // behind the camera
   });
 });

@@ -1,5 +1,6 @@
 import { InputError } from "../errors.js";
-import { boxContainsPoint, isValidDepth, type Box3D, type Vec3 } from "../geometry/index.js";
+import { boxContainsPoint, clipBox2dToImage, isValidDepth, projectBox3D, type Box3D, type Vec3 } from "../geometry/index.js";
+import { liftObject } from "../lift/index.js";
 import { DETECTION_TEMPLATES, GROUNDING_TEMPLATES } from "../qa/index.js";
 import type { RGBDFrame } from "../rgbd/index.js";
 import { OBJ_CLOSE, OBJ_OPEN, type GrammarMode, type ParsedAnswer } from "./answer-grammar.js";
@@ -67,6 +68,12 @@ export interface GroundOptions {
   readonly prompt?: string;
   /** Answer grammar (default "boxes": a grounding answer, boxes then <eos>). */
   readonly mode?: GrammarMode;
+  /**
+   * Depth refinement (default false): each decoded box's projection, clipped to the image, is
+   * lifted with the frame's depth as a box prompt (lift/'s pipeline), and the lifted box replaces
+   * the decoded one when lifting keeps it. The model then proposes, the depth measures.
+   */
+  readonly refine?: boolean;
 }
 
 /** The compact model as a grounder. Build with {@link ModelGrounder.load} or {@link ModelGrounder.fromSource}. */
@@ -141,7 +148,8 @@ export class ModelGrounder {
     const objects: GroundedObject[] = [];
     let unsupported = 0;
     decoded.answer.objects.forEach((o, i) => {
-      const box = decodeBox(o.bins, frame.intrinsics, frame.size, cfg, where);
+      const decodedBox = decodeBox(o.bins, frame.intrinsics, frame.size, cfg, where);
+      const box = options.refine === true ? (refineBox(frame, o.label, decodedBox) ?? decodedBox) : decodedBox;
       const [a, b] = spans[i]!;
       const logP = decoded.logProbs.slice(a, b).reduce((s, x) => s + x, 0) / (b - a);
       if (countSupport(points, box) < MIN_SUPPORT_POINTS) unsupported++;
@@ -157,6 +165,22 @@ export class ModelGrounder {
       timing: { visionMs, prefillMs: decoded.prefillMs, decodeMs: decoded.decodeMs, totalMs: performance.now() - t0, answerTokens: decoded.ids.length },
     };
   }
+}
+
+/**
+ * `box` re-measured with the frame's depth: its projection clipped to the image, lifted as a box
+ * prompt; null when the projection misses the image or lifting rejects it.
+ */
+export function refineBox(frame: RGBDFrame, label: string, box: Box3D): Box3D | null {
+  const projected = projectBox3D(frame.intrinsics, box);
+  if (projected === null) return null;
+  const clipped = clipBox2dToImage(projected, frame.size);
+  if (clipped === null || !(clipped.x2 - clipped.x1 >= 2 && clipped.y2 - clipped.y1 >= 2)) return null;
+  const lifted = liftObject(
+    { size: frame.size, depthM: frame.depthM, intrinsics: frame.intrinsics, rgb: frame.rgb, ...(frame.pointsM === undefined ? {} : { pointsM: frame.pointsM }), ...(frame.gravity === undefined ? {} : { gravity: frame.gravity }) },
+    { label, bbox2d: clipped },
+  );
+  return lifted.verdict === "kept" ? lifted.box : null;
 }
 
 /** Pieces of `prompt` the vocabulary does not hold (as words or inside a phrase token), in order, unique. */
