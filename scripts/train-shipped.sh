@@ -9,7 +9,8 @@
 #   3. grounding accuracy on 200 held-out synth scenes (seed 12345, never trained on), both as
 #      category grounding (the paper's protocol) and as detect-all, scored by `n3d eval grounding`
 #      (targets: acc@0.25 >= 0.8, mean projected IoU >= 0.7);
-#   4. the inference files (no checkpoint) copied into $OUT.
+#   4. evaluation.json (the headline scores; `n3d ground` warns when the targets are missed) and
+#      the inference files (no checkpoint) copied into $OUT.
 #
 # Time on the 2-core development machine, otherwise idle: stage 1 ~0.30 s a step (18,000 steps:
 # ~1.5 h), stage 2 ~0.3 s a step (2,000 steps: ~10 min), evaluation ~4 min.
@@ -38,8 +39,10 @@ for stage in 1 2; do
   scripts/eval-model.sh "$RUNS/small-stage$stage" "$RUNS/eval-synth" "$RUNS/eval-stage$stage" "$THREADS"
 done
 
+npx tsx scripts/write-evaluation.ts "$RUNS/small-stage2" "$RUNS/eval-stage2-categories.json" "$RUNS/eval-stage2-detect.json" "200 held-out n3d synth scenes (seed 12345)"
+
 mkdir -p "$OUT"
-for f in config.json tokenizer.json prefill.onnx step.onnx weights.bin training.jsonl training.svg train.json; do
+for f in config.json tokenizer.json prefill.onnx step.onnx weights.bin training.jsonl training.svg train.json evaluation.json; do
   cp "$RUNS/small-stage2/$f" "$OUT/$f"
 done
 echo "shipped model in $OUT (evaluation: $RUNS/eval-stage2-categories.md, $RUNS/eval-stage2-detect.md)"
