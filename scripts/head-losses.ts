@@ -3,8 +3,7 @@
 // each measured alone. Tells which part of the model is slow to learn.
 //
 //   npx tsx scripts/head-losses.ts MODEL_DIR [TEXT_LENGTH=96]
-import { buildTrainingGraph, trainingFeeds, type PatchLabelAux } from "../src/model/network.js";
-import { axisBins, binToken, boxAxes } from "../src/model/box-tokens.js";
+import { boxTokenSlots, buildTrainingGraph, trainingFeeds, type PatchLabelAux } from "../src/model/network.js";
 import { readFolderParams, readModelFolder } from "../src/model/model-folder.js";
 import { softTargets } from "../src/model/soft-targets.js";
 import { collate, sampleStream, synthSource, type Batch } from "../src/model/stage-data.js";
@@ -27,10 +26,7 @@ const batch = collate(samples, cfg, { padTo: T });
 const targets = softTargets(tokenizer, cfg, 0);
 const labelTokenIds = tokenizer.labels.map((l) => tokenizer.id(l));
 const classes = new Map(tokenizer.labels.map((l, c) => [l, c]));
-const slots = boxAxes(cfg.target).map((axis) => {
-  const b = axisBins(cfg, axis);
-  return { firstId: tokenizer.id(binToken(axis, b.first)), count: b.count };
-});
+const slots = boxTokenSlots(cfg, tokenizer.size);
 
 async function lossOf(aux: PatchLabelAux | null, b: Batch): Promise<number> {
   const { graph, loss } = buildTrainingGraph(cfg, tokenizer.size, { batch: 8, textLength: T }, 1, aux);

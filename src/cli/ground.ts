@@ -77,8 +77,9 @@ export async function evaluationNote(dir: string): Promise<string | null> {
   let text: string;
   try {
     text = await readFile(join(dir, "evaluation.json"), "utf8");
-  } catch {
-    return null;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw err;
   }
   const parsed = parseJsonText(text, join(dir, "evaluation.json")) as { meetsTargets?: unknown; summary?: unknown };
   if (parsed.meetsTargets !== false) return null;

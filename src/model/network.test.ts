@@ -4,7 +4,7 @@ import { encodeOnnxModel } from "../onnx-proto.js";
 import { collate, sampleStream } from "./stage-data.js";
 import { createTokenizer, IGNORE_INDEX } from "./tokenizer.js";
 import { resolveModelConfig } from "./config.js";
-import { buildFullGraph, buildPrefillGraph, buildTrainingGraph, initialNetworkParams, NET, sequenceFeeds, trainingFeeds } from "./network.js";
+import { boxTokenSlots, buildFullGraph, buildPrefillGraph, buildTrainingGraph, initialNetworkParams, NET, sequenceFeeds, trainingFeeds } from "./network.js";
 import type { Batch } from "./stage-data.js";
 import { softTargets } from "./soft-targets.js";
 import { codeLayout } from "./coord-code.js";
@@ -174,10 +174,10 @@ describe("network", () => {
     expect(await lossOf({ labelTokenIds, weight: 0.5 }, oneLabel)).toBeCloseTo(plain + 0.5 * Math.log(labelTokenIds.length), 1);
     expect(() => buildTrainingGraph(TINY, V, { batch: 2, textLength: T }, 1, { labelTokenIds: [], weight: 1 })).toThrow(/patchAux/);
     // With the patch's box: each slot scored over its axis only, near-uniform at initialisation.
-    const boxSlots = boxAxes(TINY.target).map((axis) => {
-      const bins = axisBins(TINY, axis);
-      return { firstId: tokenizer.id(binToken(axis, bins.first)), count: bins.count };
-    });
+    const boxSlots = boxTokenSlots(TINY, V);
+    // The slots are the tokenizer's own ranges of each box token's axis.
+    expect(boxSlots.map((sl) => tokenizer.token(sl.firstId))).toEqual(boxAxes(TINY.target).map((axis) => binToken(axis, axisBins(TINY, axis).first)));
+    expect(boxSlots.map((sl) => sl.count)).toEqual(boxAxes(TINY.target).map((axis) => axisBins(TINY, axis).count));
     const tokens = boxAxes(TINY.target).map((axis) => binToken(axis, axisBins(TINY, axis).first + 1));
     const withBox = { ...oneLabel, patchBoxes: batch.patchBoxes.map((_, i) => (i === 0 ? tokens : null)) };
     const { graph, loss } = buildTrainingGraph(TINY, V, { batch: 2, textLength: T }, 1, { labelTokenIds, weight: 0.5, boxSlots });

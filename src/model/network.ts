@@ -45,6 +45,7 @@ import {
   type TrainStep,
 } from "../graph/index.js";
 import { patchGrid, type ModelConfig } from "./config.js";
+import { boxAxes } from "./box-tokens.js";
 import { binPositions, codeFeatures, codeFrequencies, codeLayout, patchCentrePositions, type CodeAxis } from "./coord-code.js";
 import type { Batch } from "./stage-data.js";
 import type { SoftTargets } from "./soft-targets.js";
@@ -624,6 +625,19 @@ export function trainingFeeds(batch: Batch, cfg: ModelConfig, targets: SoftTarge
     feeds[NET.patchBoxes] = out;
   }
   return feeds;
+}
+
+/**
+ * The token ranges of a box's seven tokens (cfg.target's box axes, sizes three times) in a
+ * vocabulary of `vocabSize` tokens: {@link PatchLabelAux.boxSlots}, read off the vocabulary's
+ * layout (coord-code.ts codeLayout).
+ */
+export function boxTokenSlots(cfg: ModelConfig, vocabSize: number): { readonly firstId: number; readonly count: number }[] {
+  const axes = codeLayout(cfg, vocabSize).axes;
+  return boxAxes(cfg.target).map((axis) => {
+    const a = axes.find((x) => x.axis === axis)!;
+    return { firstId: a.firstId, count: a.bins.count };
+  });
 }
 
 /** How {@link trainingFeeds} turns patch box tokens into `patch_boxes` class indices. */

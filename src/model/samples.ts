@@ -99,7 +99,12 @@ export const PATCH_LABEL_COVER = 0.4;
  * {@link PATCH_LABEL_COVER} of them; null otherwise.
  */
 export function patchLabelsOf(map: ObjectMap, size: { readonly width: number; readonly height: number }, cfg: ModelConfig): (string | null)[] {
-  return patchObjectsOf(map, size, cfg).map((o) => (o < 0 ? null : normalizeLabel(map.labels[o] ?? "") || null));
+  return patchObjectsOf(map, size, cfg).map((o) => objectLabel(map, o));
+}
+
+/** The normalized label of object `o` of the map; null for -1 (no object) or an empty label. */
+function objectLabel(map: ObjectMap, o: number): string | null {
+  return o < 0 ? null : normalizeLabel(map.labels[o] ?? "") || null;
 }
 
 /** [P] the index (into the map's objects) of the object covering each patch as {@link patchLabelsOf} decides, -1 for none. */
@@ -160,7 +165,7 @@ export function prepareScene(id: string, frame: RGBDFrame, scene: QaScene, cfg: 
     id,
     scene,
     vision,
-    patchLabels: objects.map((o) => (o < 0 ? null : normalizeLabel(objectMap.labels[o] ?? "") || null)),
+    patchLabels: objects.map((o) => objectLabel(objectMap, o)),
     patchBoxes: objects.map((o) => (o < 0 ? null : boxOf(o))),
   };
 }

@@ -182,7 +182,7 @@ export const STREAM_OPTION_REASONS: Readonly<Record<keyof typeof DEFAULT_STREAM_
   absentShare: "one grounding prompt in ten names something absent, so the model learns to answer nothing instead of inventing a box",
   attempts: "a synth scene fails a draw mainly when it has too few objects for the type; 16 draws make a failure practically impossible",
   cacheScenes: "64 prepared scenes (~0.5 MB each at the small preset) make small training sets and disk repositories cheap without much memory",
-  sceneReuse: "1 keeps every sample's scene independent; training on scenes made on the fly sets more (rendering a 320x240 scene takes ~40 ms, a third of a training step per sample)",
+  sceneReuse: "1 keeps every sample's scene independent; training on scenes made on the fly sets 4 (rendering a 320x240 scene takes ~40 ms, about a tenth of a small training step per sample)",
 };
 
 /** A deterministic stream of samples: sample(i) depends only on (seed, i). */

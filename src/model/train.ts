@@ -8,8 +8,7 @@ import { resumeFromCheckpoint, trainLoop, type LogEntry } from "../graph/runtime
 import { Trainer } from "../graph/runtime/trainer.js";
 import type { ModelConfig } from "./config.js";
 import { MODEL_FILES, readFolderParams, readModelFolder, writeModelFolder, type WrittenModel } from "./model-folder.js";
-import { buildNetworkTrainStep, initialNetworkParams, trainingFeeds, type NetworkFeeds, type PatchBoxTargets, type PatchLabelAux } from "./network.js";
-import { axisBins, binToken, boxAxes } from "./box-tokens.js";
+import { boxTokenSlots, buildNetworkTrainStep, initialNetworkParams, trainingFeeds, type NetworkFeeds, type PatchBoxTargets, type PatchLabelAux } from "./network.js";
 import type { TrainingSample } from "./samples.js";
 import { softTargets } from "./soft-targets.js";
 import { collate, DEFAULT_STREAM_OPTIONS, sampleStream, STREAM_OPTION_REASONS, type SceneSource } from "./stage-data.js";
@@ -293,10 +292,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     sceneReuse: settings.sceneReuse,
   });
   const targets = softTargets(tokenizer, cfg, settings.binSmoothing);
-  const boxSlots = boxAxes(cfg.target).map((axis) => {
-    const bins = axisBins(cfg, axis);
-    return { firstId: tokenizer.id(binToken(axis, bins.first)), count: bins.count };
-  });
+  const boxSlots = boxTokenSlots(cfg, tokenizer.size);
   const patchAux: PatchLabelAux | null =
     settings.patchLabelWeight > 0 ? { labelTokenIds: tokenizer.labels.map((l) => tokenizer.id(l)), weight: settings.patchLabelWeight, boxSlots } : null;
   const labelClasses = patchAux === null ? null : new Map(tokenizer.labels.map((l, c) => [l, c]));
